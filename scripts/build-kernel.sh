@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the project's test kernel (Linux 6.12 from Debian's linux-source-6.12, tinyconfig plus
+# kernel/<flavour>.config) into a cache directory keyed by the build's inputs, and print the
+# build directory (a valid KDIR) on stdout. An up-to-date build is reused as it is.
+#
+# Usage: build-kernel.sh [flavour]     flavour: test (default)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/toolchain.sh"
+
+flavour=${1:-test}
+fragment=$NC_TOP/kernel/$flavour.config
+[ -f "$fragment" ] || die "no kernel fragment $fragment"
+tarball=/usr/src/linux-source-6.12.tar.xz
+[ -f "$tarball" ] || die "$tarball missing: run scripts/bootstrap.sh"
+
+# Everything that changes the result goes into the key. Bump NC_KERNEL_RECIPE when a change
+# to this script changes what it builds.
+NC_KERNEL_RECIPE=1
+key=$( { echo "recipe $NC_KERNEL_RECIPE"; cat "$fragment"; dpkg-query -W linux-source-6.12 rustc-web;
+	"$BINDGEN" --version; echo "$NC_KMAKE_FLAGS"; } | sha256sum | cut -c1-16)
+src=$NC_KCACHE/src/linux-source-6.12
+out=$NC_KCACHE/$flavour-$key
+
+# One build at a time per cache (clones on one machine share it).
+mkdir -p "$NC_KCACHE"
+exec 9>"$NC_KCACHE/.lock-$flavour"
+flock 9
+
+if [ -f "$out/.nc-built" ]; then
+	say "kernel ($flavour): up to date in $out"
+	echo "$out"; exit 0
+fi
+
+if [ ! -f "$src/.nc-unpacked" ] || [ "$tarball" -nt "$src/.nc-unpacked" ]; then
+	rm -rf "$src"; mkdir -p "$NC_KCACHE/src"
+	step kernel-unpack tar -C "$NC_KCACHE/src" -xf "$tarball"
+	touch "$src/.nc-unpacked"
+fi
+
+# Older builds of this flavour are stale now.
+for old in "$NC_KCACHE/$flavour"-*; do
+	[ -d "$old" ] && [ "$old" != "$out" ] && rm -rf "$old"
+done
+mkdir -p "$out"
+
+kmake() { make -C "$src" O="$out" $NC_KMAKE_FLAGS "$@"; }
+configure() {
+	kmake tinyconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$fragment"
+	kmake olddefconfig
+}
+step "kernel-config-$flavour" configure
+
+# Every option of the fragment must have survived dependency resolution.
+bad=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	grep -qx "$line" "$out/.config" || { echo "  wanted $line, got: $(grep "^${line%%=*}=" "$out/.config" || echo unset)" >&2; bad=1; }
+done <"$fragment"
+[ $bad = 0 ] || die "kernel config: options of $fragment were dropped (see above)"
+
+kmake rustavailable >"$NC_LOGS/rustavailable.log" 2>&1 ||
+	die "Rust is not available to the kernel build; see $NC_LOGS/rustavailable.log"
+
+step "kernel-build-$flavour" kmake -j"$(( $(nproc) + 1 ))" bzImage modules
+touch "$out/.nc-built"
+echo "$out"
