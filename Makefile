@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# netconsole-rs. The module itself is built by Kbuild (see Kbuild); this file is the project's
+# front door:
+#
+#   make              build netconsole.ko against KDIR (default: the project's test kernel,
+#                     built on first use; needs `make bootstrap` once)
+#   make KDIR=<dir>   build against another Rust-enabled kernel build tree
+#   make check        bootstrap, build everything, run all tests (host and in-guest)
+#   make demo         boot the test kernel and watch its log arrive over UDP
+#   make clippy       the module with CLIPPY=1, and cargo clippy on the host crates
+#   make fmt          rustfmt the sources
+
+SHELL := /bin/bash
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+TOOLCHAIN := . $(TOP)/scripts/lib.sh && . $(TOP)/scripts/toolchain.sh
+# KDIR is resolved when a recipe runs, so that `make clean` never builds a kernel.
+KDIR_CMD := $(if $(KDIR),echo $(KDIR),bash $(TOP)/scripts/build-kernel.sh)
+
+.PHONY: all module bootstrap kernel check demo clippy fmt fmt-check clean
+
+all: module
+
+# Warnings fail the build: the module must build clean (and clippy-clean with CLIPPY=1).
+module:
+	@$(TOOLCHAIN) && kdir=$$($(KDIR_CMD)) && \
+	step module make -C "$$kdir" M=$(TOP) $$NC_KMAKE_FLAGS $(if $(CLIPPY),CLIPPY=1) modules && \
+	if grep -qE '^(warning|error)' "$$NC_LOGS/module.log"; then \
+		grep -E -A12 '^(warning|error)' "$$NC_LOGS/module.log"; \
+		echo "error: the module build has warnings (full log: $$NC_LOGS/module.log)"; exit 1; \
+	fi && echo "built $(TOP)/netconsole.ko against $$kdir"
+
+bootstrap:
+	bash scripts/bootstrap.sh
+
+kernel: bootstrap
+	bash scripts/build-kernel.sh
+
+check: bootstrap
+	bash tests/check.sh $(ARGS)
+
+demo: bootstrap
+	bash scripts/demo.sh
+
+clippy:
+	$(MAKE) module CLIPPY=1
+	cargo clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	/usr/bin/rustfmt --edition 2021 src/netconsole.rs
+	cargo fmt --all
+
+fmt-check:
+	/usr/bin/rustfmt --edition 2021 --check src/netconsole.rs
+	cargo fmt --all --check
+
+clean:
+	@$(TOOLCHAIN) && kdir=$$(ls -d "$$NC_KCACHE"/test-* 2>/dev/null | head -n 1) && \
+	if [ -n "$$kdir" ]; then make -C "$$kdir" M=$(TOP) clean >/dev/null; fi
+	rm -f rust-bindings/bindings_generated.rs
+	cargo clean 2>/dev/null || true

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What netconsole-rs needs from C that the kernel crate's bindings lack: netpoll, and the
+ * module's own helpers (rust-bindings/helpers.c) for static inlines, macros and parameters.
+ * Bindgen runs on this file at build time (see Kbuild).
+ */
+#ifndef NC_BINDINGS_H
+#define NC_BINDINGS_H
+
+#include <linux/netpoll.h>
+#include <linux/console.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+
+/* Module parameters, defined in helpers.c. */
+#define NC_MAX_PARAM_LENGTH 256
+extern char nc_param_netconsole[NC_MAX_PARAM_LENGTH];
+
+bool nc_oops_only(void);
+bool nc_oops_in_progress(void);
+const char *nc_uts_release(void);
+
+unsigned long nc_spin_lock_irqsave(spinlock_t *lock);
+void nc_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+
+bool nc_netpoll_dev_running(struct netpoll *np);
+const unsigned char *nc_netpoll_dev_addr(struct netpoll *np);
+const char *nc_netpoll_dev_name(struct netpoll *np);
+struct sk_buff *nc_netpoll_alloc_frame(struct netpoll *np, unsigned int frame_len,
+				       unsigned char **frame);
+void nc_skb_free(struct sk_buff *skb);
+bool nc_netpoll_send_frame(struct netpoll *np, struct sk_buff *skb, bool ipv6);
+
+#endif /* NC_BINDINGS_H */

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C helpers of netconsole-rs: module parameters (a C macro builds them) and thin wrappers for
+ * static inline functions and macros that Rust cannot call. No netconsole logic lives here.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <linux/ipv6.h>
+#include <linux/ip.h>
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/printk.h>
+#include <linux/utsname.h>
+#include "bindings.h"
+
+char nc_param_netconsole[NC_MAX_PARAM_LENGTH];
+module_param_string(netconsole, nc_param_netconsole, NC_MAX_PARAM_LENGTH, 0);
+MODULE_PARM_DESC(netconsole,
+		 " netconsole=[src-port]@[src-ip]/[dev],[tgt-port]@<tgt-ip>/[tgt-macaddr]");
+
+static bool oops_only;
+module_param(oops_only, bool, 0600);
+MODULE_PARM_DESC(oops_only, "Only log out kernel oops.");
+
+bool nc_oops_only(void)
+{
+	return READ_ONCE(oops_only);
+}
+
+bool nc_oops_in_progress(void)
+{
+	return READ_ONCE(oops_in_progress) != 0;
+}
+
+const char *nc_uts_release(void)
+{
+	return init_utsname()->release;
+}
+
+unsigned long nc_spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+void nc_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock_irqrestore(lock, flags);
+}
+
+bool nc_netpoll_dev_running(struct netpoll *np)
+{
+	return np->dev && netif_running(np->dev);
+}
+
+const unsigned char *nc_netpoll_dev_addr(struct netpoll *np)
+{
+	return np->dev ? np->dev->dev_addr : NULL;
+}
+
+const char *nc_netpoll_dev_name(struct netpoll *np)
+{
+	return np->dev ? np->dev->name : NULL;
+}
+
+/*
+ * An skb for one Ethernet frame of @frame_len bytes on @np's device, with the device's
+ * headroom in front (so the IP header is 16-byte aligned, as netpoll_send_udp() leaves it)
+ * and its tailroom behind. *@frame points at the frame's first byte. Never sleeps.
+ */
+struct sk_buff *nc_netpoll_alloc_frame(struct netpoll *np, unsigned int frame_len,
+				       unsigned char **frame)
+{
+	struct net_device *dev = np->dev;
+	unsigned int headroom = LL_RESERVED_SPACE(dev) - ETH_HLEN;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(headroom + frame_len + dev->needed_tailroom, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, headroom);
+	*frame = skb_put(skb, frame_len);
+	return skb;
+}
+
+void nc_skb_free(struct sk_buff *skb)
+{
+	dev_kfree_skb_any(skb);
+}
+
+/*
+ * Set the header offsets of a frame built by the module and hand it to netpoll, which owns the
+ * skb from here on. True if the device took it (or netpoll queued it for later).
+ */
+bool nc_netpoll_send_frame(struct netpoll *np, struct sk_buff *skb, bool ipv6)
+{
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb_set_transport_header(skb, ETH_HLEN + (ipv6 ? sizeof(struct ipv6hdr) :
+							  sizeof(struct iphdr)));
+	skb->protocol = htons(ipv6 ? ETH_P_IPV6 : ETH_P_IP);
+	skb->dev = np->dev;
+	return netpoll_send_skb(np, skb) == NETDEV_TX_OK;
+}

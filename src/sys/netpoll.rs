@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Netpoll: sends frames on a device with interrupts off, even during an oops.
+//!
+//! C header: [`include/linux/netpoll.h`](srctree/include/linux/netpoll.h)
+//!
+//! The module builds each frame itself (Ethernet, IP, UDP) and hands netpoll a finished skb;
+//! netpoll itself only finds the device, brings it up, and transmits.
+
+use super::bindings;
+use crate::pure::addr::IpAddr;
+use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque};
+
+/// What a [`Netpoll`] is set up with.
+pub(crate) struct NetpollConfig<'a> {
+    /// Interface name; empty to find the interface by `dev_mac` instead.
+    pub(crate) dev_name: &'a [u8],
+    /// Hardware address of the interface, used when `dev_name` is empty.
+    pub(crate) dev_mac: [u8; 6],
+    /// Local address; `None` lets netpoll pick one from the interface.
+    pub(crate) local_ip: Option<IpAddr>,
+    /// Remote address; its family selects IPv4 or IPv6.
+    pub(crate) remote_ip: IpAddr,
+    /// Local UDP port.
+    pub(crate) local_port: u16,
+    /// Remote UDP port.
+    pub(crate) remote_port: u16,
+    /// Destination hardware address.
+    pub(crate) remote_mac: [u8; 6],
+}
+
+/// Why a frame was not sent.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum TxError {
+    /// Netpoll is not set up, or its device is not running.
+    DevDown,
+    /// No skb could be allocated.
+    NoMem,
+    /// The frame could not be built (the `fill` closure failed).
+    BadFrame,
+    /// The device or netpoll dropped the frame.
+    Dropped,
+}
+
+/// One `struct netpoll`.
+///
+/// # Invariants
+///
+/// - `raw` is a valid `struct netpoll` whose `name` points to static storage.
+/// - `active` is true if and only if `netpoll_setup` succeeded on `raw` and `netpoll_cleanup`
+///   has not been called since; then `raw.dev` is a device netpoll holds a reference on.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Netpoll {
+    #[pin]
+    raw: Opaque<bindings::netpoll>,
+    active: bool,
+}
+
+// SAFETY: A `struct netpoll` is not tied to the thread that set it up; it is set up and cleaned
+// up only through `Pin<&mut Netpoll>` (exclusive access).
+unsafe impl Send for Netpoll {}
+// SAFETY: The `&self` methods only read fields that change under `&mut` access, and transmit
+// with `netpoll_send_skb`, which any number of CPUs may call at once (it takes the device's
+// transmit lock with interrupts off).
+unsafe impl Sync for Netpoll {}
+
+/// The name netpoll prefixes its log lines with, as the C module's.
+const NETPOLL_NAME: &CStr = kernel::c_str!("netconsole");
+
+fn copy_ip(dst: *mut bindings::inet_addr, ip: &IpAddr) {
+    let bytes: &[u8] = match ip {
+        IpAddr::V4(a) => a,
+        IpAddr::V6(a) => a,
+    };
+    // SAFETY: `dst` is valid for writes of a `union inet_addr` (16 bytes, the size of its
+    // `in6` member), and `bytes` is at most 16 bytes; an IPv4 address is the union's first 4
+    // bytes in network order (`ip`).
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst.cast::<u8>(), bytes.len()) };
+}
+
+impl Netpoll {
+    /// A netpoll configured from `cfg`, not set up yet.
+    pub(crate) fn new<'a>(cfg: &'a NetpollConfig<'a>) -> impl PinInit<Self, Error> + 'a {
+        try_pin_init!(Self {
+            raw <- Opaque::ffi_init(move |np: *mut bindings::netpoll| {
+                // SAFETY: `np` is valid for writes; all-zeroes is a valid unconfigured netpoll
+                // (no device, empty skb pool list that `netpoll_setup` initialises).
+                unsafe { np.write(core::mem::zeroed()) };
+                // SAFETY: `np` was just initialised and is not shared yet.
+                let raw = unsafe { &mut *np };
+                raw.name = NETPOLL_NAME.as_char_ptr();
+                // Leave the last byte as the NUL terminator.
+                for (dst, &src) in raw.dev_name.iter_mut().take(15).zip(cfg.dev_name) {
+                    *dst = src;
+                }
+                raw.dev_mac = cfg.dev_mac;
+                if let Some(ip) = &cfg.local_ip {
+                    copy_ip(&mut raw.local_ip, ip);
+                }
+                copy_ip(&mut raw.remote_ip, &cfg.remote_ip);
+                raw.ipv6 = matches!(cfg.remote_ip, IpAddr::V6(_));
+                raw.local_port = cfg.local_port;
+                raw.remote_port = cfg.remote_port;
+                raw.remote_mac = cfg.remote_mac;
+            }),
+            // INVARIANT: not set up.
+            active: false,
+        })
+    }
+
+    /// Logs the configuration as the C module does when a target is created (the banner of
+    /// local and remote port, address and MAC).
+    pub(crate) fn print_options(&self) {
+        // SAFETY: `raw` is a valid netpoll (type invariant); the function only reads it.
+        unsafe { bindings::netpoll_print_options(self.raw.get()) }
+    }
+
+    /// Finds the device (in the caller's network namespace), brings it up if needed, picks a
+    /// local address if none was given, and attaches netpoll to it. May sleep (takes RTNL).
+    pub(crate) fn setup(self: Pin<&mut Self>) -> Result {
+        if self.active {
+            return Err(EBUSY);
+        }
+        // SAFETY: `raw` is a valid, unattached netpoll (type invariant, `!active`); setup is
+        // called in process context.
+        to_result(unsafe { bindings::netpoll_setup(self.raw.get()) })?;
+        // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
+        let this = unsafe { self.get_unchecked_mut() };
+        // INVARIANT: `netpoll_setup` succeeded.
+        this.active = true;
+        Ok(())
+    }
+
+    /// Detaches netpoll from its device and drops the device reference, if it is set up.
+    /// May sleep (takes RTNL): never call it with a spinlock held.
+    pub(crate) fn cleanup(self: Pin<&mut Self>) {
+        // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
+        let this = unsafe { self.get_unchecked_mut() };
+        if this.active {
+            // SAFETY: `raw` is set up (type invariant).
+            unsafe { bindings::netpoll_cleanup(this.raw.get()) };
+            // INVARIANT: cleaned up.
+            this.active = false;
+        }
+    }
+
+    /// Whether netpoll is set up on a device.
+    pub(crate) fn is_active(&self) -> bool {
+        self.active
+    }
+
+    /// The local address: as configured, or as picked by [`Netpoll::setup`].
+    pub(crate) fn local_ip(&self) -> IpAddr {
+        let mut bytes = [0u8; 16];
+        // SAFETY: `raw` is valid (type invariant); `local_ip` is 16 bytes and only written by
+        // `new` and `setup`, which have exclusive access.
+        unsafe {
+            let src = core::ptr::addr_of!((*self.raw.get()).local_ip).cast::<u8>();
+            core::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), bytes.len());
+            if (*self.raw.get()).ipv6 {
+                return IpAddr::V6(bytes);
+            }
+        }
+        IpAddr::V4([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+
+    /// The hardware address of the device netpoll is attached to.
+    pub(crate) fn dev_mac(&self) -> Option<[u8; 6]> {
+        if !self.active {
+            return None;
+        }
+        // SAFETY: `raw.dev` is a held device (type invariant, `active`), whose `dev_addr`
+        // has at least `ETH_ALEN` bytes for an Ethernet device.
+        let addr = unsafe { bindings::nc_netpoll_dev_addr(self.raw.get()) };
+        if addr.is_null() {
+            return None;
+        }
+        let mut mac = [0u8; 6];
+        // SAFETY: See above: `addr` is valid for reads of 6 bytes.
+        unsafe { core::ptr::copy_nonoverlapping(addr, mac.as_mut_ptr(), mac.len()) };
+        Some(mac)
+    }
+
+    /// Whether the device is up, so that frames can be sent. Callable in any context.
+    pub(crate) fn dev_running(&self) -> bool {
+        // SAFETY: `raw` is valid; when `active`, `raw.dev` is a held device.
+        self.active && unsafe { bindings::nc_netpoll_dev_running(self.raw.get()) }
+    }
+
+    /// Sends one Ethernet frame of `len` bytes whose content `fill` writes (it gets exactly
+    /// `len` bytes and returns false if it could not build the frame). `ipv6` tells where the
+    /// transport header starts. Never sleeps; callable with interrupts off.
+    pub(crate) fn send_frame(
+        &self,
+        len: usize,
+        ipv6: bool,
+        fill: impl FnOnce(&mut [u8]) -> bool,
+    ) -> core::result::Result<(), TxError> {
+        if !self.dev_running() {
+            return Err(TxError::DevDown);
+        }
+        let len32 = u32::try_from(len).map_err(|_| TxError::BadFrame)?;
+        let mut data: *mut u8 = core::ptr::null_mut();
+        // SAFETY: `raw` is set up (`dev_running` implies `active`); the helper allocates with
+        // `GFP_ATOMIC | __GFP_NOWARN` and sets `data` to `len` writable bytes of the new skb.
+        let skb = unsafe { bindings::nc_netpoll_alloc_frame(self.raw.get(), len32, &mut data) };
+        if skb.is_null() || data.is_null() {
+            return Err(TxError::NoMem);
+        }
+        // SAFETY: `data` points to `len` bytes of the skb's linear data that nothing else
+        // references until the skb is sent or freed below.
+        let frame = unsafe { core::slice::from_raw_parts_mut(data, len) };
+        if !fill(frame) {
+            // SAFETY: `skb` was allocated above and not handed to anyone.
+            unsafe { bindings::nc_skb_free(skb) };
+            return Err(TxError::BadFrame);
+        }
+        // SAFETY: `raw` is set up and `skb` holds a complete frame; netpoll takes ownership
+        // of the skb whatever the outcome.
+        if unsafe { bindings::nc_netpoll_send_frame(self.raw.get(), skb, ipv6) } {
+            Ok(())
+        } else {
+            Err(TxError::Dropped)
+        }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Netpoll {
+    fn drop(self: Pin<&mut Self>) {
+        self.cleanup();
+    }
+}

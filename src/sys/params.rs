@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Module parameters and the few global kernel facts the write path reads.
+//!
+//! The parameters are declared in C (`rust-bindings/helpers.c`): 6.12's `module!` macro has no
+//! parameter support, and `module_param_string` keeps `netconsole=` byte-compatible with the C
+//! module (256 bytes, `netconsole.netconsole=` on the kernel command line).
+
+use super::bindings;
+use kernel::str::CStr;
+
+/// The `netconsole=` parameter as given (up to its NUL), read once at module init.
+pub(crate) fn netconsole_param() -> &'static [u8] {
+    // SAFETY: The buffer is a static array of the module, written only by the module loader
+    // before `init` runs (the parameter's permissions are 0: it cannot change afterwards).
+    let buf: &'static [u8; bindings::NC_MAX_PARAM_LENGTH as usize] =
+        unsafe { &*core::ptr::addr_of!(bindings::nc_param_netconsole).cast() };
+    let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    buf.get(..len).unwrap_or(&[])
+}
+
+/// Whether the `oops_only` parameter is set (it is writable at run time).
+pub(crate) fn oops_only() -> bool {
+    // SAFETY: Reads a module variable with `READ_ONCE`; callable in any context.
+    unsafe { bindings::nc_oops_only() }
+}
+
+/// Whether an oops is in progress (the kernel's `oops_in_progress`).
+pub(crate) fn oops_in_progress() -> bool {
+    // SAFETY: Reads a kernel variable with `READ_ONCE`; callable in any context.
+    unsafe { bindings::nc_oops_in_progress() }
+}
+
+/// The running kernel's release (`uname -r`).
+pub(crate) fn uts_release() -> &'static [u8] {
+    // SAFETY: `init_utsname()->release` is a NUL-terminated array in static storage that lives
+    // as long as the kernel.
+    unsafe { CStr::from_char_ptr(bindings::nc_uts_release()) }.as_bytes()
+}
