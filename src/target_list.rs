@@ -30,7 +30,9 @@ impl TargetList {
     /// Adds a target. The slot is reserved before the spinlock is taken, so that nothing is
     /// allocated with interrupts off; callers serialise additions.
     pub(crate) fn add(&self, target: Target) -> Result {
-        let mut spare = KVec::with_capacity(self.targets.lock().len() + 1, GFP_KERNEL)?;
+        // Two statements: the guard of the first must be gone before allocating.
+        let len = self.targets.lock().len();
+        let mut spare = KVec::with_capacity(len + 1, GFP_KERNEL)?;
         let mut targets = self.targets.lock();
         if targets.capacity() == targets.len() {
             // Grow by swapping in the larger, empty vector and moving the targets over; the
