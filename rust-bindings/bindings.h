@@ -17,6 +17,8 @@
 extern char nc_param_netconsole[NC_MAX_PARAM_LENGTH];
 
 bool nc_oops_only(void);
+bool nc_kconfig_extended_log(void);
+bool nc_kconfig_prepend_release(void);
 bool nc_oops_in_progress(void);
 const char *nc_uts_release(void);
 

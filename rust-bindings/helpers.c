@@ -27,6 +27,20 @@ bool nc_oops_only(void)
 	return READ_ONCE(oops_only);
 }
 
+/*
+ * The defaults the kernel's configuration asks of netconsole targets (the C module's Kconfig
+ * options; false when the kernel was built without it).
+ */
+bool nc_kconfig_extended_log(void)
+{
+	return IS_ENABLED(CONFIG_NETCONSOLE_EXTENDED_LOG);
+}
+
+bool nc_kconfig_prepend_release(void)
+{
+	return IS_ENABLED(CONFIG_NETCONSOLE_PREPEND_RELEASE);
+}
+
 bool nc_oops_in_progress(void)
 {
 	return READ_ONCE(oops_in_progress) != 0;

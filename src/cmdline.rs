@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Boot targets: the `netconsole=` module parameter.
 
-use crate::pure::option::{parse_target, split_targets, ParseError};
+use crate::pure::option::{parse_target_with, split_targets, ParseError};
+use crate::sys::params;
 use crate::target::Target;
 use kernel::{prelude::*, str::BStr};
 
@@ -12,8 +13,9 @@ use kernel::{prelude::*, str::BStr};
 pub(crate) fn boot_targets(param: &[u8]) -> Result<KVec<Target>> {
     let mut targets = KVec::new();
     let mut count: u32 = 0;
+    let defaults = params::target_defaults();
     for config in split_targets(param) {
-        let opts = match parse_target(config) {
+        let opts = match parse_target_with(config, defaults) {
             Ok(opts) => opts,
             Err(ParseError::ReleaseNeedsExtended) => {
                 pr_err!("Netconsole configuration error. Release feature requires extended log message\n");

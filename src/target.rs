@@ -46,7 +46,7 @@ impl Target {
         let remote_ip = opts.remote_ip.ok_or_else(EDESTADDRREQ)?;
         let cfg = NetpollConfig {
             dev_name: opts.dev.name().unwrap_or(&[]),
-            dev_mac: opts.dev.mac().unwrap_or([0; 6]),
+            dev_mac: opts.dev_mac,
             local_ip: opts.local_ip,
             remote_ip,
             local_port: opts.local_port,

@@ -6,6 +6,7 @@
 //! module (256 bytes, `netconsole.netconsole=` on the kernel command line).
 
 use super::bindings;
+use crate::pure::option::TargetOptions;
 use kernel::str::CStr;
 
 /// The `netconsole=` parameter as given (up to its NUL), read once at module init.
@@ -22,6 +23,19 @@ pub(crate) fn netconsole_param() -> &'static [u8] {
 pub(crate) fn oops_only() -> bool {
     // SAFETY: Reads a module variable with `READ_ONCE`; callable in any context.
     unsafe { bindings::nc_oops_only() }
+}
+
+/// The defaults of a new target: the C defaults, with extended and release on where the kernel
+/// was configured so (`CONFIG_NETCONSOLE_EXTENDED_LOG`, `CONFIG_NETCONSOLE_PREPEND_RELEASE`),
+/// as the C module of the same kernel would have them.
+pub(crate) fn target_defaults() -> TargetOptions {
+    TargetOptions {
+        // SAFETY: Returns a compile-time constant.
+        extended: unsafe { bindings::nc_kconfig_extended_log() },
+        // SAFETY: Returns a compile-time constant.
+        release: unsafe { bindings::nc_kconfig_prepend_release() },
+        ..TargetOptions::default()
+    }
 }
 
 /// Whether an oops is in progress (the kernel's `oops_in_progress`).
