@@ -39,10 +39,6 @@ if [ ! -f "$src/.nc-unpacked" ] || [ "$tarball" -nt "$src/.nc-unpacked" ]; then
 	touch "$src/.nc-unpacked"
 fi
 
-# Older builds of this flavour are stale now.
-for old in "$NC_KCACHE/$flavour"-*; do
-	[ -d "$old" ] && [ "$old" != "$out" ] && rm -rf "$old"
-done
 mkdir -p "$out"
 
 kmake() { make -C "$src" O="$out" $NC_KMAKE_FLAGS "$@"; }
@@ -56,8 +52,11 @@ step "kernel-config-$flavour" configure
 # Every option of the fragment must have survived dependency resolution.
 bad=0
 while IFS= read -r line; do
-	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-	grep -qx "$line" "$out/.config" || { echo "  wanted $line, got: $(grep "^${line%%=*}=" "$out/.config" || echo unset)" >&2; bad=1; }
+	case "$line" in
+	CONFIG_*=*) grep -qx "$line" "$out/.config" ;;
+	"# CONFIG_"*" is not set") ! grep -q "^${line:2:-11}=" "$out/.config" ;;
+	*) continue ;;
+	esac || { echo "  wanted '$line', got: $(grep "${line//[# ]/}" "$out/.config" || echo unset)" >&2; bad=1; }
 done <"$fragment"
 [ $bad = 0 ] || die "kernel config: options of $fragment were dropped (see above)"
 
@@ -66,4 +65,8 @@ kmake rustavailable >"$NC_LOGS/rustavailable.log" 2>&1 ||
 
 step "kernel-build-$flavour" kmake -j"$(( $(nproc) + 1 ))" bzImage modules
 touch "$out/.nc-built"
+# Older builds of this flavour are stale now (kept until this one succeeded).
+for old in "$NC_KCACHE/$flavour"-*; do
+	[ -d "$old" ] && [ "$old" != "$out" ] && rm -rf "$old"
+done
 echo "$out"
