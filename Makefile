@@ -25,8 +25,8 @@ all: module
 module:
 	@$(TOOLCHAIN) && kdir=$$($(KDIR_CMD)) && \
 	step module make -C "$$kdir" M=$(TOP) $$NC_KMAKE_FLAGS $(if $(CLIPPY),CLIPPY=1) modules && \
-	if grep -qE '^(warning|error)' "$$NC_LOGS/module.log"; then \
-		grep -E -A12 '^(warning|error)' "$$NC_LOGS/module.log"; \
+	if grep -qE '(^|: )(warning|error)' "$$NC_LOGS/module.log"; then \
+		grep -E -A12 '(^|: )(warning|error)' "$$NC_LOGS/module.log"; \
 		echo "error: the module build has warnings (full log: $$NC_LOGS/module.log)"; exit 1; \
 	fi && echo "built $(TOP)/netconsole.ko against $$kdir"
 

@@ -8,6 +8,7 @@
 #define NC_BINDINGS_H
 
 #include <linux/netpoll.h>
+#include <linux/configfs.h>
 #include <linux/console.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
@@ -24,6 +25,13 @@ const char *nc_uts_release(void);
 
 unsigned long nc_spin_lock_irqsave(spinlock_t *lock);
 void nc_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+
+void nc_configfs_subsystem_init(struct configfs_subsystem *subsys, const char *name,
+				const struct config_item_type *type);
+void nc_configfs_add_default_group(struct config_group *new_group, struct config_group *group);
+u64 nc_now_ns(void);
+unsigned int nc_this_cpu(void);
+void nc_current_comm(char *buf);
 
 bool nc_netpoll_dev_running(struct netpoll *np);
 const unsigned char *nc_netpoll_dev_addr(struct netpoll *np);

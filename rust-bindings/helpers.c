@@ -3,6 +3,7 @@
  * C helpers of netconsole-rs: module parameters (a C macro builds them) and thin wrappers for
  * static inline functions and macros that Rust cannot call. No netconsole logic lives here.
  */
+#include <linux/configfs.h>
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/ipv6.h>
@@ -10,6 +11,8 @@
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
 #include <linux/utsname.h>
 #include "bindings.h"
 
@@ -49,6 +52,35 @@ bool nc_oops_in_progress(void)
 const char *nc_uts_release(void)
 {
 	return init_utsname()->release;
+}
+
+void nc_configfs_subsystem_init(struct configfs_subsystem *subsys, const char *name,
+				const struct config_item_type *type)
+{
+	config_group_init_type_name(&subsys->su_group, name, type);
+	mutex_init(&subsys->su_mutex);
+}
+
+void nc_configfs_add_default_group(struct config_group *new_group, struct config_group *group)
+{
+	configfs_add_default_group(new_group, group);
+}
+
+/* A clock for rate limiting that any context may read, NMI included. */
+u64 nc_now_ns(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+unsigned int nc_this_cpu(void)
+{
+	return raw_smp_processor_id();
+}
+
+/* The current task's comm, NUL-terminated, into a TASK_COMM_LEN buffer. */
+void nc_current_comm(char *buf)
+{
+	strscpy(buf, current->comm, TASK_COMM_LEN);
 }
 
 unsigned long nc_spin_lock_irqsave(spinlock_t *lock)

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Boot targets: the `netconsole=` module parameter.
 
-use crate::pure::option::{parse_target_with, split_targets, ParseError};
+use crate::pure::option::{cmdline_name, parse_target_with, split_targets, ParseError, IFNAMSIZ};
 use crate::sys::params;
 use crate::target::Target;
-use kernel::{prelude::*, str::BStr};
+use kernel::{prelude::*, str::BStr, sync::Arc};
 
-/// Parses `param` and creates its targets, enabling those whose device can be set up.
+/// Parses `param` and creates its targets, `cmdline0`, `cmdline1`, ..., enabling those whose
+/// device can be set up.
 ///
 /// As the C module with dynamic targets: a target that does not parse is logged and skipped
-/// (it takes no `cmdline<N>` number); one that parses but cannot be set up is kept, disabled.
-pub(crate) fn boot_targets(param: &[u8]) -> Result<KVec<Target>> {
+/// (it takes no number); one that parses but cannot be set up is kept, disabled, to be fixed
+/// through configfs (`mkdir cmdline<N>`).
+pub(crate) fn boot_targets(param: &[u8]) -> Result<KVec<Arc<Target>>> {
     let mut targets = KVec::new();
     let mut count: u32 = 0;
     let defaults = params::target_defaults();
@@ -18,7 +20,9 @@ pub(crate) fn boot_targets(param: &[u8]) -> Result<KVec<Target>> {
         let opts = match parse_target_with(config, defaults) {
             Ok(opts) => opts,
             Err(ParseError::ReleaseNeedsExtended) => {
-                pr_err!("Netconsole configuration error. Release feature requires extended log message\n");
+                pr_err!(
+                    "Netconsole configuration error. Release feature requires extended log message\n"
+                );
                 continue;
             }
             Err(e) => {
@@ -32,14 +36,11 @@ pub(crate) fn boot_targets(param: &[u8]) -> Result<KVec<Target>> {
                 continue;
             }
         };
-        let mut target = match Target::new(opts) {
-            Ok(t) => t,
-            Err(e) => {
-                pr_err!("cmdline{}: cannot create target: {:?}\n", count, e);
-                continue;
-            }
-        };
-        if target.enable().is_err() {
+        let mut name = [0u8; IFNAMSIZ];
+        let name = cmdline_name(count, &mut name);
+        let target = Arc::pin_init(Target::new(name, opts), GFP_KERNEL)?;
+        let enabled = target.enable(&mut target.cfg.lock());
+        if enabled.is_err() {
             pr_err!(
                 "Not enabling netconsole for cmdline{}. Netpoll setup failed\n",
                 count

@@ -2,21 +2,26 @@
 //! netconsole-rs: kernel log messages over UDP, through netpoll, in Rust.
 //!
 //! A drop-in replacement for `drivers/net/netconsole.c`: module `netconsole`, parameter
-//! `netconsole=`, the same consoles and wire format. The crate is split in three layers:
-//! [`pure`] (parsing and frame building, no kernel: also tested on the host), [`sys`] (the thin
-//! wrappers around kernel objects, the only `unsafe` code) and the netconsole logic in between.
+//! `netconsole=`, configfs subsystem `netconsole`, the same consoles and wire format. The crate
+//! is split in three layers: [`pure`] (parsing and frame building, no kernel: also tested on the
+//! host), [`sys`] (thin wrappers around kernel objects, the only `unsafe` code) and the
+//! netconsole logic in between.
 
-use kernel::{prelude::*, sync::Arc};
+use kernel::{c_str, prelude::*, sync::Arc};
 
 mod cmdline;
+mod dynamic;
 #[allow(dead_code, unreachable_pub)]
 mod pure;
+mod shared;
 mod sys;
 mod target;
 mod target_list;
+mod tx;
 
-use sys::console::{Console, ConsoleKind};
-use target_list::{TargetList, TargetWriter};
+use dynamic::Dynamic;
+use shared::Shared;
+use sys::configfs::Subsystem;
 
 module! {
     type: Netconsole,
@@ -26,50 +31,37 @@ module! {
     license: "GPL",
 }
 
-/// The module: its consoles and targets, torn down when it is dropped at unload.
+/// The module: torn down when it is dropped at unload.
 struct Netconsole {
     _state: Pin<KBox<State>>,
 }
 
 #[pin_data(PinnedDrop)]
 struct State {
-    targets: Arc<TargetList>,
+    shared: Arc<Shared>,
     #[pin]
-    basic: Console<TargetWriter>,
-    #[pin]
-    extended: Console<TargetWriter>,
+    subsys: Subsystem<Dynamic>,
 }
 
 impl kernel::Module for Netconsole {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let targets = Arc::pin_init(TargetList::new(), GFP_KERNEL)?;
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let shared = Shared::new()?;
         for target in cmdline::boot_targets(sys::params::netconsole_param())? {
-            targets.add(target)?;
+            shared.list.add(target)?;
         }
-        let basic = TargetWriter {
-            list: targets.clone(),
-            kind: ConsoleKind::Basic,
+        // Boot targets get the messages logged before they existed (CON_PRINTBUFFER).
+        shared.update_consoles(true);
+        let ops = Dynamic {
+            shared: shared.clone(),
         };
-        let extended = TargetWriter {
-            list: targets.clone(),
-            kind: ConsoleKind::Extended,
-        };
-        let list = targets.clone();
         let state = KBox::pin_init(
             try_pin_init!(State {
-                targets: list,
-                basic <- Console::new(ConsoleKind::Basic, basic),
-                extended <- Console::new(ConsoleKind::Extended, extended),
+                shared,
+                subsys <- Subsystem::new(module, ops),
             }),
             GFP_KERNEL,
         )?;
-        // Boot targets get the messages logged before they existed (CON_PRINTBUFFER).
-        if targets.has_kind(ConsoleKind::Extended) {
-            state.extended.register(true);
-        }
-        if targets.has_kind(ConsoleKind::Basic) {
-            state.basic.register(true);
-        }
+        state.subsys.register(c_str!("netconsole"))?;
         pr_info!("network logging started\n");
         Ok(Self { _state: state })
     }
@@ -78,10 +70,9 @@ impl kernel::Module for Netconsole {
 #[pinned_drop]
 impl PinnedDrop for State {
     fn drop(self: Pin<&mut Self>) {
-        // No write callback runs once the consoles are unregistered; then the targets can be
-        // torn down (netpoll cleanup sleeps, so outside the target-list lock).
-        self.basic.unregister();
-        self.extended.unregister();
-        drop(self.targets.take_all());
+        // configfs first (no directory can exist: each holds a module reference), then the
+        // consoles, then the targets.
+        self.subsys.unregister();
+        self.shared.shutdown();
     }
 }

@@ -1,50 +1,122 @@
 // SPDX-License-Identifier: GPL-2.0
-//! A netconsole target: one destination for log messages, and its netpoll.
+//! A netconsole target: one destination for log messages.
+//!
+//! Its configuration is behind a mutex (configfs writers, enabling); what the console write
+//! path needs is behind an IRQ-safe spinlock ([`Tx`]). A netpoll is set up outside both,
+//! then published under the spinlock; it is taken out under the spinlock and cleaned up
+//! outside it, since cleanup sleeps.
 
 use crate::pure::{
-    frame::{self, Endpoints},
-    msg::{self, Sysdata, MAX_PRINT_CHUNK},
+    addr::IpAddr,
+    frame::Endpoints,
     option::TargetOptions,
+    userdata::{block_len, write_block},
 };
-use crate::sys::errno::EDESTADDRREQ;
 use crate::sys::{
-    netpoll::{Netpoll, NetpollConfig, TxError},
-    params,
+    console::ConsoleKind,
+    errno::EDESTADDRREQ,
+    netpoll::{Netpoll, NetpollConfig},
+    spinlock_irq::{new_spinlock_irq, SpinLockIrq},
 };
-use core::sync::atomic::{AtomicU16, Ordering};
-use kernel::prelude::*;
+use crate::tx::{Link, State, Tx};
+use kernel::{new_mutex, prelude::*, str::BStr, sync::Mutex};
 
-/// IPv4 identification of the next datagram, shared by all targets (as netpoll's `ip_ident`).
-static IP_IDENT: AtomicU16 = AtomicU16::new(0);
+/// One userdata entry (`userdata/<key>/value`).
+pub(crate) struct Userdatum {
+    /// Identity of the entry for its configfs directory.
+    pub(crate) id: u64,
+    /// The key (directory name).
+    pub(crate) key: KVec<u8>,
+    /// The value, without trailing newline; empty values are left out of messages.
+    pub(crate) value: KVec<u8>,
+}
 
-/// What a target has sent, counted on the write path.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Stats {
-    /// Datagrams handed to the device.
-    pub(crate) datagrams: u64,
-    /// Payload bytes of those datagrams.
-    pub(crate) bytes: u64,
-    /// Datagrams lost: device down, no skb, or dropped by the device.
-    pub(crate) transmit_errors: u64,
+/// A target's configuration.
+pub(crate) struct Config {
+    /// Addresses, ports, device and formats.
+    pub(crate) opts: TargetOptions,
+    /// Userdata entries in creation order.
+    pub(crate) userdata: KVec<Userdatum>,
+    /// Id of the next userdata entry.
+    pub(crate) next_userdatum: u64,
 }
 
 /// One destination.
+#[pin_data]
 pub(crate) struct Target {
-    opts: TargetOptions,
-    np: Pin<KBox<Netpoll>>,
-    /// Addresses and ports of the frames, fixed when the target is enabled.
-    endpoints: Option<Endpoints>,
-    /// Where extended messages are assembled: one datagram at a time.
-    scratch: KBox<[u8; MAX_PRINT_CHUNK]>,
-    stats: Stats,
+    /// Its name: the configfs directory, or `cmdline<N>` for a boot target.
+    name: KVec<u8>,
+    /// The configuration; taken by configfs writers and for enabling and disabling.
+    #[pin]
+    pub(crate) cfg: Mutex<Config>,
+    /// What the write path uses.
+    #[pin]
+    pub(crate) tx: SpinLockIrq<Tx>,
 }
 
 impl Target {
-    /// A disabled target with `opts` (which must name a remote address). Logs the target's
-    /// configuration banner, as the C module does when it parses a target.
-    pub(crate) fn new(opts: TargetOptions) -> Result<Self> {
+    /// A disabled target called `name` with `opts`.
+    pub(crate) fn new(name: &[u8], opts: TargetOptions) -> impl PinInit<Self, Error> + '_ {
+        try_pin_init!(Self {
+            name: {
+                let mut v = KVec::with_capacity(name.len(), GFP_KERNEL)?;
+                v.extend_from_slice(name, GFP_KERNEL)?;
+                v
+            },
+            cfg <- new_mutex!(
+                Config {
+                    opts,
+                    userdata: KVec::new(),
+                    next_userdatum: 0,
+                },
+                "netconsole_target_cfg"
+            ),
+            tx <- new_spinlock_irq!(Tx::new()?, "netconsole_target_tx"),
+        })
+    }
+
+    /// The target's name.
+    pub(crate) fn name(&self) -> &[u8] {
+        &self.name
+    }
+
+    /// The target's state.
+    pub(crate) fn state(&self) -> State {
+        self.tx.lock().state
+    }
+
+    /// Logs that a parameter cannot change while the target is enabled, and returns the
+    /// error for it; `Ok` when the target is not enabled.
+    pub(crate) fn check_not_enabled(&self) -> Result {
+        if self.state() == State::Enabled {
+            pr_err!(
+                "target ({}) is enabled, disable to update parameters\n",
+                BStr::from_bytes(&self.name)
+            );
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Sets up netpoll with the configuration and starts sending. May sleep.
+    ///
+    /// On success the local address netpoll picked, if none was set, is kept in the
+    /// configuration, as `local_ip` shows it.
+    pub(crate) fn enable(&self, cfg: &mut Config) -> Result<ConsoleKind> {
+        let opts = &cfg.opts;
+        if opts.release && !opts.extended {
+            pr_err!("Not enabling netconsole. Release feature requires extended log message\n");
+            return Err(EINVAL);
+        }
         let remote_ip = opts.remote_ip.ok_or_else(EDESTADDRREQ)?;
-        let cfg = NetpollConfig {
+        if opts
+            .local_ip
+            .is_some_and(|l| l.is_v6() != remote_ip.is_v6())
+        {
+            pr_err!("netconsole: local and remote addresses are of different families\n");
+            return Err(EINVAL);
+        }
+        let np_cfg = NetpollConfig {
             dev_name: opts.dev.name().unwrap_or(&[]),
             dev_mac: opts.dev_mac,
             local_ip: opts.local_ip,
@@ -53,107 +125,59 @@ impl Target {
             remote_port: opts.remote_port,
             remote_mac: opts.remote_mac,
         };
-        let np = KBox::pin_init(Netpoll::new(&cfg), GFP_KERNEL)?;
+        let mut np = KBox::pin_init(Netpoll::new(&np_cfg), GFP_KERNEL)?;
         np.print_options();
-        Ok(Self {
-            opts,
+        np.as_mut().setup()?;
+        // A set-up netpoll always has a device; its address is the frames' source.
+        let src_mac = np.dev_mac().ok_or(ENODEV)?;
+        let local_ip: IpAddr = np.local_ip();
+        cfg.opts.local_ip = Some(local_ip);
+        let kind = if cfg.opts.extended {
+            ConsoleKind::Extended
+        } else {
+            ConsoleKind::Basic
+        };
+        let link = Link {
             np,
-            endpoints: None,
-            scratch: KBox::new([0; MAX_PRINT_CHUNK], GFP_KERNEL)?,
-            stats: Stats::default(),
-        })
+            endpoints: Endpoints {
+                src_mac,
+                dst_mac: cfg.opts.remote_mac,
+                src_ip: local_ip,
+                dst_ip: remote_ip,
+                src_port: cfg.opts.local_port,
+                dst_port: cfg.opts.remote_port,
+            },
+            kind,
+            release: cfg.opts.release,
+        };
+        let mut tx = self.tx.lock();
+        tx.link = Some(link);
+        tx.state = State::Enabled;
+        Ok(kind)
     }
 
-    /// Sets up netpoll and starts sending. May sleep.
-    pub(crate) fn enable(&mut self) -> Result {
-        let remote_ip = self.opts.remote_ip.ok_or_else(EDESTADDRREQ)?;
-        self.np.as_mut().setup()?;
-        let Some(src_mac) = self.np.dev_mac() else {
-            self.np.as_mut().cleanup();
-            return Err(ENODEV);
+    /// Stops sending and releases netpoll (outside the spinlock). May sleep.
+    pub(crate) fn disable(&self) {
+        let link = {
+            let mut tx = self.tx.lock();
+            tx.state = State::Disabled;
+            tx.link.take()
         };
-        self.endpoints = Some(Endpoints {
-            src_mac,
-            dst_mac: self.opts.remote_mac,
-            src_ip: self.np.local_ip(),
-            dst_ip: remote_ip,
-            src_port: self.opts.local_port,
-            dst_port: self.opts.remote_port,
-        });
+        drop(link);
+    }
+
+    /// Rebuilds the userdata block from the entries and publishes it to the write path in
+    /// one step; on allocation failure the previous block stays.
+    pub(crate) fn publish_userdata(&self, cfg: &Config) -> Result {
+        let entries = || cfg.userdata.iter().map(|u| (&u.key[..], &u.value[..]));
+        let len = block_len(entries());
+        let mut block = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+        // `block_len` is exactly what `write_block` writes.
+        if write_block(entries(), &mut block) != len {
+            return Err(EINVAL);
+        }
+        let old = core::mem::replace(&mut self.tx.lock().userdata, block);
+        drop(old);
         Ok(())
-    }
-
-    /// Whether messages are sent.
-    pub(crate) fn is_enabled(&self) -> bool {
-        self.endpoints.is_some() && self.np.is_active()
-    }
-
-    /// Whether the target takes extended records.
-    pub(crate) fn is_extended(&self) -> bool {
-        self.opts.extended
-    }
-
-    /// Sends console text: chunks of at most 1000 bytes, nothing added.
-    /// Console write path: never sleeps, allocates only atomically.
-    pub(crate) fn write_basic(&mut self, msg: &[u8]) {
-        let Some(ep) = &self.endpoints else { return };
-        if !self.np.dev_running() {
-            return;
-        }
-        for chunk in msg::basic_chunks(msg) {
-            send_datagram(&self.np, ep, &mut self.stats, chunk);
-        }
-    }
-
-    /// Sends an extended record: with the release in front if asked for, fragmented when
-    /// longer than one datagram. Console write path: never sleeps, allocates only atomically.
-    pub(crate) fn write_extended(&mut self, record: &[u8]) {
-        let Some(ep) = &self.endpoints else { return };
-        if !self.np.dev_running() {
-            return;
-        }
-        let release = self.opts.release.then(params::uts_release);
-        let (np, stats) = (&self.np, &mut self.stats);
-        let sent = msg::send_extended(
-            &mut self.scratch,
-            record,
-            release,
-            &[],
-            &Sysdata::default(),
-            |datagram| send_datagram(np, ep, stats, datagram),
-        );
-        if sent.is_err() {
-            // A record that cannot be fragmented (no `;` header) is dropped, as in C.
-            self.stats.transmit_errors = self.stats.transmit_errors.wrapping_add(1);
-        }
-    }
-}
-
-/// Builds one UDP datagram carrying `payload` directly in a fresh skb and sends it.
-fn send_datagram(np: &Netpoll, ep: &Endpoints, stats: &mut Stats, payload: &[u8]) {
-    let v6 = ep.is_v6();
-    let header_len = frame::header_len(v6);
-    let Some(len) = header_len.checked_add(payload.len()) else {
-        return;
-    };
-    let ip_id = IP_IDENT.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-    let sent = np.send_frame(len, v6, |buf| {
-        let Some(dst) = buf.get_mut(header_len..) else {
-            return false;
-        };
-        if dst.len() != payload.len() {
-            return false;
-        }
-        dst.copy_from_slice(payload);
-        frame::write_headers(buf, ep, ip_id).is_ok()
-    });
-    match sent {
-        Ok(()) => {
-            stats.datagrams = stats.datagrams.wrapping_add(1);
-            stats.bytes = stats.bytes.wrapping_add(payload.len() as u64);
-        }
-        Err(TxError::DevDown | TxError::NoMem | TxError::BadFrame | TxError::Dropped) => {
-            stats.transmit_errors = stats.transmit_errors.wrapping_add(1);
-        }
     }
 }

@@ -12,11 +12,11 @@ use crate::sys::{
 use crate::target::Target;
 use kernel::{prelude::*, sync::Arc};
 
-/// All targets.
+/// All targets, enabled or not.
 #[pin_data]
 pub(crate) struct TargetList {
     #[pin]
-    targets: SpinLockIrq<KVec<Target>>,
+    targets: SpinLockIrq<KVec<Arc<Target>>>,
 }
 
 impl TargetList {
@@ -29,7 +29,7 @@ impl TargetList {
 
     /// Adds a target. The slot is reserved before the spinlock is taken, so that nothing is
     /// allocated with interrupts off; callers serialise additions.
-    pub(crate) fn add(&self, target: Target) -> Result {
+    pub(crate) fn add(&self, target: Arc<Target>) -> Result {
         // Two statements: the guard of the first must be gone before allocating.
         let len = self.targets.lock().len();
         let mut spare = KVec::with_capacity(len + 1, GFP_KERNEL)?;
@@ -46,18 +46,48 @@ impl TargetList {
         Ok(())
     }
 
-    /// Takes every target out of the list, to be torn down outside the lock.
-    pub(crate) fn take_all(&self) -> KVec<Target> {
-        core::mem::take(&mut *self.targets.lock())
+    /// Removes `target` from the list; the caller tears it down afterwards.
+    pub(crate) fn remove(&self, target: &Arc<Target>) -> Result<Option<Arc<Target>>> {
+        // 6.12's `KVec` cannot remove an element: move the others into a vector allocated
+        // before taking the lock (callers serialise changes to the list, so it is big enough
+        // and the pushes below do not allocate).
+        let len = self.targets.lock().len();
+        let mut keep = KVec::with_capacity(len, GFP_KERNEL)?;
+        let mut targets = self.targets.lock();
+        if targets.len() > keep.capacity() {
+            return Err(EAGAIN);
+        }
+        let mut removed = None;
+        for t in core::mem::take(&mut *targets) {
+            if removed.is_none() && Arc::ptr_eq(&t, target) {
+                removed = Some(t);
+            } else {
+                // Within capacity: cannot allocate or fail (a failure would drop a target,
+                // which must never happen under this lock).
+                let _ = keep.push(t, GFP_ATOMIC);
+            }
+        }
+        *targets = keep;
+        Ok(removed)
     }
 
-    /// Whether any target of `kind` exists.
-    pub(crate) fn has_kind(&self, kind: ConsoleKind) -> bool {
-        let extended = kind == ConsoleKind::Extended;
+    /// The target called `name`, if any.
+    pub(crate) fn find(&self, name: &[u8]) -> Option<Arc<Target>> {
         self.targets
             .lock()
             .iter()
-            .any(|t| t.is_extended() == extended)
+            .find(|t| t.name() == name)
+            .cloned()
+    }
+
+    /// Takes every target out of the list, to be torn down outside the lock.
+    pub(crate) fn take_all(&self) -> KVec<Arc<Target>> {
+        core::mem::take(&mut *self.targets.lock())
+    }
+
+    /// Whether an enabled target takes messages of `kind`.
+    pub(crate) fn any_takes(&self, kind: ConsoleKind) -> bool {
+        self.targets.lock().iter().any(|t| t.tx.lock().takes(kind))
     }
 
     /// Passes `msg` to every enabled target of `kind`. Console write path.
@@ -65,16 +95,8 @@ impl TargetList {
         if params::oops_only() && !params::oops_in_progress() {
             return;
         }
-        let extended = kind == ConsoleKind::Extended;
-        let mut targets = self.targets.lock();
-        for t in targets.iter_mut() {
-            if t.is_extended() != extended || !t.is_enabled() {
-                continue;
-            }
-            match kind {
-                ConsoleKind::Basic => t.write_basic(msg),
-                ConsoleKind::Extended => t.write_extended(msg),
-            }
+        for t in self.targets.lock().iter() {
+            t.tx.lock().write(kind, msg);
         }
     }
 }

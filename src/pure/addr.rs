@@ -287,14 +287,12 @@ pub fn parse_ip(s: &[u8]) -> Option<IpAddr> {
 pub fn parse_mac(s: &[u8]) -> Option<[u8; 6]> {
     let s = c_str(s).get(..MAC_ADDR_STR_LEN)?;
     let mut mac = [0u8; 6];
-    for (m, group) in mac.iter_mut().zip(s.chunks(3)) {
-        let (hi, lo, sep) = match *group {
-            [hi, lo, sep] => (hi, lo, Some(sep)),
-            [hi, lo] => (hi, lo, None),
-            _ => return None,
-        };
-        let (hi, lo) = (hex_val(hi)?, hex_val(lo)?);
-        if sep.is_some_and(|c| c != b':') {
+    // Byte `i` is at `3 * i`, followed by `:` except for the last.
+    for (i, m) in mac.iter_mut().enumerate() {
+        let at = i.wrapping_mul(3);
+        let hi = hex_val(*s.get(at)?)?;
+        let lo = hex_val(*s.get(at.wrapping_add(1))?)?;
+        if i < 5 && s.get(at.wrapping_add(2)) != Some(&b':') {
             return None;
         }
         *m = (hi << 4) | lo;
@@ -311,6 +309,24 @@ pub fn parse_mac(s: &[u8]) -> Option<[u8; 6]> {
 ///
 /// [`Errno::Inval`] for anything but digits, [`Errno::Range`] for numbers above 65535.
 pub fn parse_u16(s: &[u8]) -> Result<u16, Errno> {
+    u16::try_from(parse_u64(s)?).map_err(|_| Errno::Range)
+}
+
+/// Parse a number the way `kstrtou32(s, 10, &res)` does (rules of [`parse_u16`]).
+///
+/// # Errors
+///
+/// [`Errno::Inval`] for anything but digits, [`Errno::Range`] for numbers above `u32::MAX`.
+pub fn parse_u32(s: &[u8]) -> Result<u32, Errno> {
+    u32::try_from(parse_u64(s)?).map_err(|_| Errno::Range)
+}
+
+/// Parse a number the way `kstrtoull(s, 10, &res)` does (rules of [`parse_u16`]).
+///
+/// # Errors
+///
+/// [`Errno::Inval`] for anything but digits, [`Errno::Range`] on 64-bit overflow.
+pub fn parse_u64(s: &[u8]) -> Result<u64, Errno> {
     let s = c_str(s);
     let s = s.strip_prefix(b"+").unwrap_or(s);
     let n = s
@@ -340,7 +356,7 @@ pub fn parse_u16(s: &[u8]) -> Result<u16, Errno> {
     if !rest.is_empty() {
         return Err(Errno::Inval);
     }
-    u16::try_from(res).map_err(|_| Errno::Range)
+    Ok(res)
 }
 
 /// A writer into a caller buffer that drops what does not fit.
@@ -383,10 +399,8 @@ fn write_ipv4(out: &mut Out<'_>, a: &[u8; 4]) {
 /// `%pI6c`, as `ip6_compressed_string` in `lib/vsprintf.c` writes it.
 fn write_ipv6(out: &mut Out<'_>, a: &[u8; 16]) {
     let mut words = [0u16; 8];
-    for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
-        if let [hi, lo] = *pair {
-            *w = u16::from_be_bytes([hi, lo]);
-        }
+    for (w, &pair) in words.iter_mut().zip(a.as_chunks::<2>().0) {
+        *w = u16::from_be_bytes(pair);
     }
     let [w0, w1, w2, w3, w4, w5, _, _] = words;
     let [.., b8, b9, b10, b11, b12, b13, b14, b15] = *a;

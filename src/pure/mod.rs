@@ -11,8 +11,14 @@
 //! - [`option`]: the `netconsole=` parameter (`netpoll_parse_options`, `alloc_param_target`).
 //! - [`frame`]: Ethernet/IP/UDP headers and checksums (`netpoll_send_udp`).
 //! - [`msg`]: basic chunks and extended-message fragments (`write_msg`, `send_ext_msg_udp`).
+//! - [`attr`]: what a configfs attribute write means.
+//! - [`userdata`]: the userdata lines of extended messages.
+//! - [`ratelimit`]: a target's token bucket.
 
 pub mod addr;
+pub mod attr;
 pub mod frame;
 pub mod msg;
 pub mod option;
+pub mod ratelimit;
+pub mod userdata;

@@ -9,3 +9,29 @@ use kernel::error::Error;
 pub(crate) fn EDESTADDRREQ() -> Error {
     Error::from_errno(-(bindings::EDESTADDRREQ as i32))
 }
+
+/// `-ENAMETOOLONG`.
+#[allow(non_snake_case)]
+pub(crate) fn ENAMETOOLONG() -> Error {
+    Error::from_errno(-(bindings::ENAMETOOLONG as i32))
+}
+
+/// `-EMSGSIZE`.
+#[allow(non_snake_case)]
+pub(crate) fn EMSGSIZE() -> Error {
+    Error::from_errno(-(bindings::EMSGSIZE as i32))
+}
+
+/// `-EOPNOTSUPP`.
+#[allow(non_snake_case)]
+pub(crate) fn EOPNOTSUPP() -> Error {
+    Error::from_errno(-(bindings::EOPNOTSUPP as i32))
+}
+
+/// The kernel error for a parse error of the pure code.
+pub(crate) fn from_parse(e: crate::pure::addr::Errno) -> Error {
+    match e {
+        crate::pure::addr::Errno::Inval => kernel::error::code::EINVAL,
+        crate::pure::addr::Errno::Range => kernel::error::code::ERANGE,
+    }
+}

@@ -5,6 +5,7 @@
 //! interface with its invariants documented; the netconsole logic above it is safe Rust.
 
 pub(crate) mod bindings;
+pub(crate) mod configfs;
 pub(crate) mod console;
 pub(crate) mod errno;
 pub(crate) mod netpoll;

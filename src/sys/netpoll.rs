@@ -143,11 +143,6 @@ impl Netpoll {
         }
     }
 
-    /// Whether netpoll is set up on a device.
-    pub(crate) fn is_active(&self) -> bool {
-        self.active
-    }
-
     /// The local address: as configured, or as picked by [`Netpoll::setup`].
     pub(crate) fn local_ip(&self) -> IpAddr {
         let mut bytes = [0u8; 16];

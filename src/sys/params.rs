@@ -44,6 +44,30 @@ pub(crate) fn oops_in_progress() -> bool {
     unsafe { bindings::nc_oops_in_progress() }
 }
 
+/// Size of a task's `comm`, its NUL included.
+pub(crate) const TASK_COMM_LEN: usize = 16;
+
+/// A monotonic clock in nanoseconds that any context may read (NMI included).
+pub(crate) fn now_ns() -> u64 {
+    // SAFETY: `ktime_get_mono_fast_ns` may be called in any context.
+    unsafe { bindings::nc_now_ns() }
+}
+
+/// The CPU the caller runs on.
+pub(crate) fn this_cpu() -> u32 {
+    // SAFETY: `raw_smp_processor_id` may be called in any context.
+    unsafe { bindings::nc_this_cpu() }
+}
+
+/// The current task's name (`comm`), copied into `buf`.
+pub(crate) fn current_comm(buf: &mut [u8; TASK_COMM_LEN]) -> &[u8] {
+    // SAFETY: `buf` has room for `TASK_COMM_LEN` bytes, which is what the helper writes at
+    // most (NUL included); `current` is valid in any context.
+    unsafe { bindings::nc_current_comm(buf.as_mut_ptr()) };
+    let len = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+    buf.get(..len).unwrap_or(&[])
+}
+
 /// The running kernel's release (`uname -r`).
 pub(crate) fn uts_release() -> &'static [u8] {
     // SAFETY: `init_utsname()->release` is a NUL-terminated array in static storage that lives

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+//! What a configfs attribute write means: the parsing rules of each attribute's value.
+//!
+//! `buf` is what userspace wrote, as configfs passes it to `store` (at most 4095 bytes).
+
+use super::addr::{c_str, parse_ip, parse_mac, Errno, IpAddr, MAC_ADDR_STR_LEN};
+use super::option::IFNAMSIZ;
+
+/// Drops one trailing newline, as `echo` adds.
+pub fn trim_newline(buf: &[u8]) -> &[u8] {
+    buf.strip_suffix(b"\n").unwrap_or(buf)
+}
+
+/// `kstrtobool`: `y`/`Y`/`t`/`T`/`1` true, `n`/`N`/`f`/`F`/`0` false, `on`/`off` (any case of
+/// the second letter); only the first two bytes are looked at.
+///
+/// # Errors
+///
+/// [`Errno::Inval`] for anything else.
+pub fn parse_bool(buf: &[u8]) -> Result<bool, Errno> {
+    let s = c_str(buf);
+    match (s.first(), s.get(1)) {
+        (Some(b'y' | b'Y' | b't' | b'T' | b'1'), _) => Ok(true),
+        (Some(b'n' | b'N' | b'f' | b'F' | b'0'), _) => Ok(false),
+        (Some(b'o' | b'O'), Some(b'n' | b'N')) => Ok(true),
+        (Some(b'o' | b'O'), Some(b'f' | b'F')) => Ok(false),
+        _ => Err(Errno::Inval),
+    }
+}
+
+/// Why a `dev_name` write was refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DevNameError {
+    /// 16 bytes or more after dropping one trailing newline (`-ENAMETOOLONG`).
+    TooLong,
+}
+
+/// `dev_name`: one trailing newline dropped; at most 15 bytes (checked before anything
+/// else). The name ends at a NUL byte, as C's `strscpy` reads it.
+///
+/// # Errors
+///
+/// [`DevNameError::TooLong`].
+pub fn parse_dev_name(buf: &[u8]) -> Result<&[u8], DevNameError> {
+    let name = trim_newline(buf);
+    if name.len() >= IFNAMSIZ {
+        return Err(DevNameError::TooLong);
+    }
+    Ok(c_str(name))
+}
+
+/// `local_ip`, `remote_ip`: one IPv4 or IPv6 address in any valid textual form, optionally
+/// followed by one newline; nothing else.
+///
+/// # Errors
+///
+/// [`Errno::Inval`] for anything that is not exactly one address.
+pub fn parse_ip_attr(buf: &[u8]) -> Result<IpAddr, Errno> {
+    let s = trim_newline(buf);
+    if s.is_empty() || s.contains(&0) {
+        return Err(Errno::Inval);
+    }
+    parse_ip(s).ok_or(Errno::Inval)
+}
+
+/// `remote_mac`: exactly `xx:xx:xx:xx:xx:xx`, optionally followed by one newline.
+///
+/// # Errors
+///
+/// [`Errno::Inval`] otherwise.
+pub fn parse_mac_attr(buf: &[u8]) -> Result<[u8; 6], Errno> {
+    let s = trim_newline(buf);
+    if s.len() != MAC_ADDR_STR_LEN {
+        return Err(Errno::Inval);
+    }
+    parse_mac(s).ok_or(Errno::Inval)
+}
+
+/// Highest `loglevel`: every message the console gets.
+pub const LOGLEVEL_ALL: u8 = 8;
+
+/// `loglevel`: 0 to 8; a target sends messages whose level is below it.
+///
+/// # Errors
+///
+/// [`Errno::Inval`] or [`Errno::Range`] as `kstrtou8`, [`Errno::Inval`] above 8.
+pub fn parse_loglevel(buf: &[u8]) -> Result<u8, Errno> {
+    let n = super::addr::parse_u32(buf)?;
+    u8::try_from(n)
+        .ok()
+        .filter(|&l| l <= LOGLEVEL_ALL)
+        .ok_or(Errno::Inval)
+}
+
+/// The level (0 to 7) of an extended record as printk passes it to a console: the low three
+/// bits of its first field (`<facility * 8 + level>,<seq>,...`).
+pub fn record_level(record: &[u8]) -> Option<u8> {
+    let end = record.iter().position(|&c| c == b',')?;
+    let field = record.get(..end)?;
+    if field.is_empty() || field.len() > 5 || !field.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &c in field {
+        n = n
+            .checked_mul(10)?
+            .checked_add(u32::from(c.wrapping_sub(b'0')))?;
+    }
+    Some((n & 7) as u8)
+}

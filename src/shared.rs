@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+//! What the whole module shares: the target list and the two consoles.
+
+use crate::sys::console::{Console, ConsoleKind};
+use crate::target::Target;
+use crate::target_list::{TargetList, TargetWriter};
+use kernel::{prelude::*, sync::Arc};
+
+/// The module's targets and consoles.
+///
+/// A console is registered while an enabled target takes its kind of message.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Shared {
+    /// All targets.
+    pub(crate) list: Arc<TargetList>,
+    #[pin]
+    basic: Console<TargetWriter>,
+    #[pin]
+    extended: Console<TargetWriter>,
+}
+
+impl Shared {
+    /// No targets, no console registered.
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        let list = Arc::pin_init(TargetList::new(), GFP_KERNEL)?;
+        let writer = |kind| TargetWriter {
+            list: list.clone(),
+            kind,
+        };
+        let (basic, extended) = (writer(ConsoleKind::Basic), writer(ConsoleKind::Extended));
+        Arc::pin_init(
+            try_pin_init!(Self {
+                list,
+                basic <- Console::new(ConsoleKind::Basic, basic),
+                extended <- Console::new(ConsoleKind::Extended, extended),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    fn console(&self, kind: ConsoleKind) -> &Console<TargetWriter> {
+        match kind {
+            ConsoleKind::Basic => &self.basic,
+            ConsoleKind::Extended => &self.extended,
+        }
+    }
+
+    /// Registers the consoles that enabled targets need and unregisters the others.
+    /// `replay` asks for the log so far on the ones it registers (boot targets). May sleep.
+    pub(crate) fn update_consoles(&self, replay: bool) {
+        for kind in [ConsoleKind::Extended, ConsoleKind::Basic] {
+            if self.list.any_takes(kind) {
+                self.console(kind).register(replay);
+            } else {
+                self.console(kind).unregister();
+            }
+        }
+    }
+
+    /// Takes `target` off the list, stops it and updates the consoles. May sleep.
+    pub(crate) fn remove(&self, target: &Arc<Target>) {
+        match self.list.remove(target) {
+            Ok(Some(t)) => t.disable(),
+            Ok(None) => {}
+            Err(_) => {
+                // No memory to rebuild the list: the target stays listed but stops sending.
+                target.disable();
+            }
+        }
+        self.update_consoles(false);
+    }
+
+    /// Stops everything: consoles first, then every target (outside the list lock).
+    pub(crate) fn shutdown(&self) {
+        self.basic.unregister();
+        self.extended.unregister();
+        for t in self.list.take_all() {
+            t.disable();
+        }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Shared {
+    fn drop(self: Pin<&mut Self>) {
+        self.shutdown();
+    }
+}
