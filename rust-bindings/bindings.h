@@ -33,6 +33,13 @@ u64 nc_now_ns(void);
 unsigned int nc_this_cpu(void);
 void nc_current_comm(char *buf);
 
+struct net_device *nc_netdev_notifier_info_to_dev(void *info);
+const char *nc_netdev_name(struct net_device *dev);
+const unsigned char *nc_netdev_addr(struct net_device *dev);
+bool nc_netpoll_dev_is(struct netpoll *np, struct net_device *dev);
+bool nc_netpoll_rtnl_publish(struct netpoll *np, void (*publish)(void *), void *data);
+struct workqueue_struct *nc_alloc_resume_wq(void);
+
 bool nc_netpoll_dev_running(struct netpoll *np);
 const unsigned char *nc_netpoll_dev_addr(struct netpoll *np);
 const char *nc_netpoll_dev_name(struct netpoll *np);

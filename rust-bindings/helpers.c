@@ -11,6 +11,8 @@
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/printk.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
@@ -94,6 +96,49 @@ unsigned long nc_spin_lock_irqsave(spinlock_t *lock)
 void nc_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 {
 	spin_unlock_irqrestore(lock, flags);
+}
+
+struct net_device *nc_netdev_notifier_info_to_dev(void *info)
+{
+	return netdev_notifier_info_to_dev(info);
+}
+
+const char *nc_netdev_name(struct net_device *dev)
+{
+	return dev->name;
+}
+
+const unsigned char *nc_netdev_addr(struct net_device *dev)
+{
+	return dev->addr_len == ETH_ALEN ? dev->dev_addr : NULL;
+}
+
+bool nc_netpoll_dev_is(struct netpoll *np, struct net_device *dev)
+{
+	return np->dev == dev;
+}
+
+/*
+ * Calls @publish(@data) with RTNL held if @np's device is still registered, so that a target
+ * is published before, or not at all after, the NETDEV_UNREGISTER of its device (netdev
+ * notifiers run under RTNL). False if the device is going away.
+ */
+bool nc_netpoll_rtnl_publish(struct netpoll *np, void (*publish)(void *), void *data)
+{
+	bool registered;
+
+	rtnl_lock();
+	registered = np->dev && np->dev->reg_state == NETREG_REGISTERED;
+	if (registered)
+		publish(data);
+	rtnl_unlock();
+	return registered;
+}
+
+/* The dedicated workqueue of target resumes (setup sleeps and needs interrupts on). */
+struct workqueue_struct *nc_alloc_resume_wq(void)
+{
+	return alloc_workqueue("netconsole_resume", WQ_UNBOUND, 0);
 }
 
 bool nc_netpoll_dev_running(struct netpoll *np)

@@ -114,14 +114,14 @@ fn show_mac(page: &mut Page<'_>, mac: &[u8; 6]) -> Result {
 impl TargetDir {
     /// Runs `f` on the configuration if the target is not enabled (else logs and fails).
     fn update(&self, f: impl FnOnce(&mut Config) -> Result) -> Result {
-        let mut cfg = self.target.cfg.lock();
+        let mut cfg = self.target.lock_cfg();
         self.target.check_not_enabled()?;
         f(&mut cfg)
     }
 
     fn store_enabled(&self, buf: &[u8]) -> Result {
         let enable = parse_bool(buf).map_err(from_parse)?;
-        let mut cfg = self.target.cfg.lock();
+        let mut cfg = self.target.lock_cfg();
         // A user write ends a deactivation whatever it asks for.
         if self.target.state() == State::Deactivated {
             self.target.disable();
@@ -153,7 +153,7 @@ impl TargetDir {
 
     fn store_loglevel(&self, buf: &[u8]) -> Result {
         let level = parse_loglevel(buf).map_err(from_parse)?;
-        let cfg = self.target.cfg.lock();
+        let cfg = self.target.lock_cfg();
         if level < LOGLEVEL_ALL && !cfg.opts.extended {
             // The basic console is not told a message's level.
             pr_err!("loglevel filtering needs an extended target\n");
@@ -207,17 +207,17 @@ impl TargetOps for TargetDir {
         let t = &self.target;
         match attr {
             ENABLED => show_bool(page, t.state() == State::Enabled),
-            EXTENDED => show_bool(page, t.cfg.lock().opts.extended),
-            RELEASE => show_bool(page, t.cfg.lock().opts.release),
+            EXTENDED => show_bool(page, t.lock_cfg().opts.extended),
+            RELEASE => show_bool(page, t.lock_cfg().opts.release),
             DEV_NAME => {
-                let opts = t.cfg.lock().opts;
+                let opts = t.lock_cfg().opts;
                 page.push(opts.dev.name().unwrap_or(&[]))?;
                 page.push(b"\n")
             }
-            LOCAL_PORT => show_num(page, t.cfg.lock().opts.local_port.into()),
-            REMOTE_PORT => show_num(page, t.cfg.lock().opts.remote_port.into()),
-            LOCAL_IP => show_ip(page, t.cfg.lock().opts.local_ip),
-            REMOTE_IP => show_ip(page, t.cfg.lock().opts.remote_ip),
+            LOCAL_PORT => show_num(page, t.lock_cfg().opts.local_port.into()),
+            REMOTE_PORT => show_num(page, t.lock_cfg().opts.remote_port.into()),
+            LOCAL_IP => show_ip(page, t.lock_cfg().opts.local_ip),
+            REMOTE_IP => show_ip(page, t.lock_cfg().opts.remote_ip),
             LOCAL_MAC => {
                 let tx = t.tx.lock();
                 let mac = tx
@@ -227,7 +227,7 @@ impl TargetOps for TargetDir {
                 drop(tx);
                 show_mac(page, &mac)
             }
-            REMOTE_MAC => show_mac(page, &t.cfg.lock().opts.remote_mac),
+            REMOTE_MAC => show_mac(page, &t.lock_cfg().opts.remote_mac),
             TRANSMIT_ERRORS => show_num(page, t.tx.lock().stats.transmit_errors),
             RATELIMIT_INTERVAL_MS => show_num(page, t.tx.lock().ratelimit.interval_ms.into()),
             RATELIMIT_BURST => show_num(page, t.tx.lock().ratelimit.burst.into()),
@@ -309,7 +309,7 @@ impl TargetOps for TargetDir {
     fn store_userdata(&self, attr: usize, buf: &[u8]) -> Result {
         let on = parse_bool(buf).map_err(from_parse)?;
         // The configuration mutex serialises these writers with the others.
-        let _cfg = self.target.cfg.lock();
+        let _cfg = self.target.lock_cfg();
         let mut tx = self.target.tx.lock();
         match attr {
             CPU_NR_ENABLED => tx.sysdata.cpu = on,
@@ -325,7 +325,7 @@ impl TargetOps for TargetDir {
         if key.len() > MAX_KEY_LEN {
             return Err(ENAMETOOLONG());
         }
-        let mut cfg = self.target.cfg.lock();
+        let mut cfg = self.target.lock_cfg();
         if cfg.userdata.len() >= MAX_KEYS {
             return Err(ENOSPC);
         }
@@ -349,7 +349,7 @@ impl TargetOps for TargetDir {
     }
 
     fn drop_userdatum(&self, entry: &UserdatumDir) {
-        let mut cfg = self.target.cfg.lock();
+        let mut cfg = self.target.lock_cfg();
         let old = core::mem::take(&mut cfg.userdata);
         let mut kept = KVec::with_capacity(old.len(), GFP_KERNEL).unwrap_or_default();
         for u in old {
@@ -377,7 +377,7 @@ pub(crate) struct UserdatumDir {
 
 impl UserdatumOps for UserdatumDir {
     fn show_value(&self, page: &mut Page<'_>) -> Result {
-        let cfg = self.target.cfg.lock();
+        let cfg = self.target.lock_cfg();
         let u = cfg
             .userdata
             .iter()
@@ -394,7 +394,7 @@ impl UserdatumOps for UserdatumDir {
         let value = trim_newline(c_str(buf));
         let mut v = KVec::with_capacity(value.len(), GFP_KERNEL)?;
         v.extend_from_slice(value, GFP_KERNEL)?;
-        let mut cfg = self.target.cfg.lock();
+        let mut cfg = self.target.lock_cfg();
         let u = cfg
             .userdata
             .iter_mut()

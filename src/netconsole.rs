@@ -11,6 +11,7 @@ use kernel::{c_str, prelude::*, sync::Arc};
 
 mod cmdline;
 mod dynamic;
+mod events;
 #[allow(dead_code, unreachable_pub)]
 mod pure;
 mod shared;
@@ -20,8 +21,9 @@ mod target_list;
 mod tx;
 
 use dynamic::Dynamic;
+use events::Events;
 use shared::Shared;
-use sys::configfs::Subsystem;
+use sys::{configfs::Subsystem, notifier::Notifier, workqueue::ResumeQueue};
 
 module! {
     type: Netconsole,
@@ -39,6 +41,9 @@ struct Netconsole {
 #[pin_data(PinnedDrop)]
 struct State {
     shared: Arc<Shared>,
+    queue: Arc<ResumeQueue>,
+    #[pin]
+    notifier: Notifier<Events>,
     #[pin]
     subsys: Subsystem<Dynamic>,
 }
@@ -54,9 +59,16 @@ impl kernel::Module for Netconsole {
         let ops = Dynamic {
             shared: shared.clone(),
         };
+        let queue = Arc::new(ResumeQueue::new()?, GFP_KERNEL)?;
+        let events = Events {
+            list: shared.list.clone(),
+            queue: queue.clone(),
+        };
         let state = KBox::pin_init(
             try_pin_init!(State {
                 shared,
+                queue,
+                notifier <- Notifier::register(events),
                 subsys <- Subsystem::new(module, ops),
             }),
             GFP_KERNEL,
@@ -70,8 +82,10 @@ impl kernel::Module for Netconsole {
 #[pinned_drop]
 impl PinnedDrop for State {
     fn drop(self: Pin<&mut Self>) {
-        // configfs first (no directory can exist: each holds a module reference), then the
-        // consoles, then the targets.
+        // No more device events, no resume left to run; configfs (no directory can exist:
+        // each holds a module reference); then the consoles and the targets.
+        self.notifier.unregister();
+        self.queue.flush();
         self.subsys.unregister();
         self.shared.shutdown();
     }

@@ -49,7 +49,7 @@ impl Shared {
     /// `replay` asks for the log so far on the ones it registers (boot targets). May sleep.
     pub(crate) fn update_consoles(&self, replay: bool) {
         for kind in [ConsoleKind::Extended, ConsoleKind::Basic] {
-            if self.list.any_takes(kind) {
+            if self.list.any_needs(kind) {
                 self.console(kind).register(replay);
             } else {
                 self.console(kind).unregister();
@@ -59,6 +59,8 @@ impl Shared {
 
     /// Takes `target` off the list, stops it and updates the consoles. May sleep.
     pub(crate) fn remove(&self, target: &Arc<Target>) {
+        // A resume queued for it finds it removed and does nothing.
+        target.mark_removed();
         match self.list.remove(target) {
             Ok(Some(t)) => t.disable(),
             Ok(None) => {}

@@ -15,11 +15,18 @@ use crate::pure::{
 use crate::sys::{
     console::ConsoleKind,
     errno::EDESTADDRREQ,
-    netpoll::{Netpoll, NetpollConfig},
+    netpoll::{publish_while_registered, Netpoll, NetpollConfig},
     spinlock_irq::{new_spinlock_irq, SpinLockIrq},
 };
 use crate::tx::{Link, State, Tx};
-use kernel::{new_mutex, prelude::*, str::BStr, sync::Mutex};
+use core::sync::atomic::{AtomicBool, Ordering};
+use kernel::{
+    impl_has_work, new_mutex, new_work,
+    prelude::*,
+    str::BStr,
+    sync::{lock::Guard, Arc, Mutex},
+    workqueue::{Work, WorkItem},
+};
 
 /// One userdata entry (`userdata/<key>/value`).
 pub(crate) struct Userdatum {
@@ -52,6 +59,23 @@ pub(crate) struct Target {
     /// What the write path uses.
     #[pin]
     pub(crate) tx: SpinLockIrq<Tx>,
+    /// Set (under `cfg`) when the target leaves the module: a queued resume then does nothing.
+    removed: AtomicBool,
+    /// Resume after the device came back; queued by the netdev notifier.
+    #[pin]
+    resume_work: Work<Target>,
+}
+
+impl_has_work! {
+    impl HasWork<Target> for Target { self.resume_work }
+}
+
+impl WorkItem for Target {
+    type Pointer = Arc<Target>;
+
+    fn run(this: Arc<Target>) {
+        this.resume();
+    }
 }
 
 impl Target {
@@ -72,7 +96,47 @@ impl Target {
                 "netconsole_target_cfg"
             ),
             tx <- new_spinlock_irq!(Tx::new()?, "netconsole_target_tx"),
+            removed: AtomicBool::new(false),
+            resume_work <- new_work!("netconsole_resume"),
         })
+    }
+
+    /// The configuration, with a rename the notifier saw applied to it.
+    pub(crate) fn lock_cfg(&self) -> Guard<'_, Config, kernel::sync::lock::mutex::MutexBackend> {
+        let mut cfg = self.cfg.lock();
+        if let Some(dev) = self.tx.lock().renamed.take() {
+            cfg.opts.dev = dev;
+        }
+        cfg
+    }
+
+    /// Marks the target as gone from the module (rmdir): a queued resume does nothing.
+    pub(crate) fn mark_removed(&self) {
+        let _cfg = self.cfg.lock();
+        self.removed.store(true, Ordering::Release);
+    }
+
+    /// DEACTIVATED -> ENABLED when the device came back: one attempt; failure leaves the
+    /// target DISABLED. Runs on the resume workqueue.
+    fn resume(&self) {
+        let mut cfg = self.lock_cfg();
+        if self.removed.load(Ordering::Acquire) || self.state() != State::Deactivated {
+            return;
+        }
+        match self.enable(&mut cfg) {
+            Ok(_) => {
+                let mut buf = [0u8; 16];
+                let len = {
+                    let tx = self.tx.lock();
+                    tx.link.as_ref().map_or(0, |l| l.np.dev_name(&mut buf).len())
+                };
+                pr_info!(
+                    "network logging resumed on interface {}\n",
+                    BStr::from_bytes(buf.get(..len).unwrap_or(&[]))
+                );
+            }
+            Err(_) => self.tx.lock().state = State::Disabled,
+        }
     }
 
     /// The target's name.
@@ -137,23 +201,35 @@ impl Target {
         } else {
             ConsoleKind::Basic
         };
-        let link = Link {
-            np,
-            endpoints: Endpoints {
-                src_mac,
-                dst_mac: cfg.opts.remote_mac,
-                src_ip: local_ip,
-                dst_ip: remote_ip,
-                src_port: cfg.opts.local_port,
-                dst_port: cfg.opts.remote_port,
-            },
-            kind,
-            release: cfg.opts.release,
+        let endpoints = Endpoints {
+            src_mac,
+            dst_mac: cfg.opts.remote_mac,
+            src_ip: local_ip,
+            dst_ip: remote_ip,
+            src_port: cfg.opts.local_port,
+            dst_port: cfg.opts.remote_port,
         };
-        let mut tx = self.tx.lock();
-        tx.link = Some(link);
-        tx.state = State::Enabled;
-        Ok(kind)
+        let (release, bind) = (cfg.opts.release, cfg.opts.dev);
+        // Published under RTNL while the device is registered: its NETDEV_UNREGISTER, if it
+        // comes, then finds the target enabled and releases netpoll.
+        let published = publish_while_registered(np, |np| {
+            let mut tx = self.tx.lock();
+            tx.link = Some(Link {
+                np,
+                endpoints,
+                kind,
+                release,
+            });
+            tx.state = State::Enabled;
+            tx.kind = kind;
+            tx.bind = bind;
+            tx.renamed = None;
+        });
+        match published {
+            Ok(()) => Ok(kind),
+            // Dropping netpoll releases the device.
+            Err(_np) => Err(ENODEV),
+        }
     }
 
     /// Stops sending and releases netpoll (outside the spinlock). May sleep.

@@ -10,6 +10,7 @@ use crate::sys::{
     spinlock_irq::{new_spinlock_irq, SpinLockIrq},
 };
 use crate::target::Target;
+use crate::tx::Tx;
 use kernel::{prelude::*, sync::Arc};
 
 /// All targets, enabled or not.
@@ -85,9 +86,25 @@ impl TargetList {
         core::mem::take(&mut *self.targets.lock())
     }
 
-    /// Whether an enabled target takes messages of `kind`.
-    pub(crate) fn any_takes(&self, kind: ConsoleKind) -> bool {
-        self.targets.lock().iter().any(|t| t.tx.lock().takes(kind))
+    /// Whether a target needs the console of `kind`.
+    pub(crate) fn any_needs(&self, kind: ConsoleKind) -> bool {
+        self.targets.lock().iter().any(|t| t.tx.lock().needs(kind))
+    }
+
+    /// A target for which `f` returns true under its spinlock (`f` may change it), if any.
+    pub(crate) fn find_with(&self, mut f: impl FnMut(&mut Tx) -> bool) -> Option<Arc<Target>> {
+        self.targets
+            .lock()
+            .iter()
+            .find(|t| f(&mut t.tx.lock()))
+            .cloned()
+    }
+
+    /// Calls `f` on every target under its spinlock.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&Arc<Target>, &mut Tx)) {
+        for t in self.targets.lock().iter() {
+            f(t, &mut t.tx.lock());
+        }
     }
 
     /// Passes `msg` to every enabled target of `kind`. Console write path.

@@ -7,6 +7,7 @@
 
 use crate::pure::{
     attr::{record_level, LOGLEVEL_ALL},
+    option::Device,
     frame::{self, Endpoints},
     msg::{self, Sysdata, MAX_PRINT_CHUNK},
     ratelimit::RateLimit,
@@ -79,6 +80,13 @@ pub(crate) struct Link {
 pub(crate) struct Tx {
     /// Current state.
     pub(crate) state: State,
+    /// Kind of messages, fixed when last enabled (kept while deactivated).
+    pub(crate) kind: ConsoleKind,
+    /// How the device was found when last enabled: what a resume matches.
+    pub(crate) bind: Device,
+    /// A new name of the device, seen by the notifier, for the configuration to pick up
+    /// (the notifier cannot take the configuration mutex).
+    pub(crate) renamed: Option<Device>,
     /// Netpoll and frame parameters, while enabled.
     pub(crate) link: Option<Link>,
     /// The userdata block (` key=value\n` lines), replaced whole when it changes.
@@ -102,6 +110,9 @@ impl Tx {
     pub(crate) fn new() -> Result<Self> {
         Ok(Self {
             state: State::Disabled,
+            kind: ConsoleKind::Basic,
+            bind: Device::default(),
+            renamed: None,
             link: None,
             userdata: KVec::new(),
             sysdata: SysdataFlags::default(),
@@ -113,15 +124,19 @@ impl Tx {
         })
     }
 
-    /// Whether the target is ENABLED and takes messages of `kind`.
-    pub(crate) fn takes(&self, kind: ConsoleKind) -> bool {
-        self.state == State::Enabled && self.link.as_ref().is_some_and(|l| l.kind == kind)
+    /// Whether the target needs the console of `kind`: enabled, or deactivated and waiting
+    /// for its device to come back.
+    pub(crate) fn needs(&self, kind: ConsoleKind) -> bool {
+        self.state != State::Disabled && self.kind == kind
     }
 
     /// Sends one message of `kind`. Console write path.
     pub(crate) fn write(&mut self, kind: ConsoleKind, msg: &[u8]) {
         let Tx {
             state,
+            kind: _,
+            bind: _,
+            renamed: _,
             link,
             userdata,
             sysdata,

@@ -9,5 +9,7 @@ pub(crate) mod configfs;
 pub(crate) mod console;
 pub(crate) mod errno;
 pub(crate) mod netpoll;
+pub(crate) mod notifier;
 pub(crate) mod params;
 pub(crate) mod spinlock_irq;
+pub(crate) mod workqueue;

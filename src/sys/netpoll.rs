@@ -7,6 +7,7 @@
 //! netpoll itself only finds the device, brings it up, and transmits.
 
 use super::bindings;
+use super::notifier::{NetDev, Rtnl};
 use crate::pure::addr::IpAddr;
 use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque};
 
@@ -143,6 +144,41 @@ impl Netpoll {
         }
     }
 
+    /// Releases netpoll from the notifier, which already holds RTNL (`netpoll_cleanup` would
+    /// take it again).
+    pub(crate) fn cleanup_rtnl_held(self: Pin<&mut Self>, _rtnl: &Rtnl<'_>) {
+        // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
+        let this = unsafe { self.get_unchecked_mut() };
+        if this.active {
+            // SAFETY: `raw` is set up (type invariant) and RTNL is held (the token).
+            unsafe { bindings::do_netpoll_cleanup(this.raw.get()) };
+            // INVARIANT: cleaned up.
+            this.active = false;
+        }
+    }
+
+    /// Whether netpoll is attached to `dev`.
+    pub(crate) fn is_on(&self, dev: &NetDev<'_>) -> bool {
+        // SAFETY: Only compares the attached device's address with `dev`'s.
+        self.active && unsafe { bindings::nc_netpoll_dev_is(self.raw.get(), dev.as_ptr()) }
+    }
+
+    /// The name of the device netpoll is attached to, copied into `buf`.
+    pub(crate) fn dev_name<'b>(&self, buf: &'b mut [u8; 16]) -> &'b [u8] {
+        if self.active {
+            // SAFETY: `raw.dev` is a held device (type invariant); its name is a
+            // NUL-terminated array of 16 bytes.
+            let name = unsafe { CStr::from_char_ptr(bindings::nc_netpoll_dev_name(self.raw.get())) };
+            let name = name.as_bytes();
+            let n = name.len().min(buf.len());
+            if let (Some(dst), Some(src)) = (buf.get_mut(..n), name.get(..n)) {
+                dst.copy_from_slice(src);
+                return buf.get(..n).unwrap_or(&[]);
+            }
+        }
+        &[]
+    }
+
     /// The local address: as configured, or as picked by [`Netpoll::setup`].
     pub(crate) fn local_ip(&self) -> IpAddr {
         let mut bytes = [0u8; 16];
@@ -216,6 +252,41 @@ impl Netpoll {
         } else {
             Err(TxError::Dropped)
         }
+    }
+}
+
+/// Hands a set-up `np` to `publish` with RTNL held if its device is still registered, so
+/// that publishing happens before (never after) the device's NETDEV_UNREGISTER notification,
+/// which runs under RTNL. If the device is going away, `np` comes back unpublished. May sleep.
+pub(crate) fn publish_while_registered<F: FnOnce(Pin<KBox<Netpoll>>)>(
+    np: Pin<KBox<Netpoll>>,
+    publish: F,
+) -> core::result::Result<(), Pin<KBox<Netpoll>>> {
+    unsafe extern "C" fn trampoline<F: FnOnce(Pin<KBox<Netpoll>>)>(data: *mut core::ffi::c_void) {
+        // SAFETY: `data` is the `Option` below, alive for the call.
+        let state = unsafe { &mut *data.cast::<Option<(Pin<KBox<Netpoll>>, F)>>() };
+        if let Some((np, f)) = state.take() {
+            f(np);
+        }
+    }
+    if !np.active {
+        return Err(np);
+    }
+    let raw = np.raw.get();
+    let mut state = Some((np, publish));
+    // SAFETY: `raw` is a set-up netpoll in a heap allocation that stays alive while the helper
+    // uses it (it only reads the device before calling `trampoline`, at most once and
+    // synchronously, with a pointer to `state`, which outlives the call).
+    unsafe {
+        bindings::nc_netpoll_rtnl_publish(
+            raw,
+            Some(trampoline::<F>),
+            (&mut state as *mut Option<(Pin<KBox<Netpoll>>, F)>).cast(),
+        )
+    };
+    match state {
+        Some((np, _)) => Err(np),
+        None => Ok(()),
     }
 }
 
