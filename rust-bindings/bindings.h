@@ -33,6 +33,23 @@ u64 nc_now_ns(void);
 unsigned int nc_this_cpu(void);
 void nc_current_comm(char *buf);
 
+/*
+ * A netpoll and the work item that refills its skb pool. netpoll_setup() fills np.skb_pool
+ * with 32 skbs of 1502 bytes (Ethernet + IPv4 + UDP + 1460) before the device can see the
+ * netpoll, and every netpoll teardown (failed setup included) purges it; in 6.12 only
+ * netpoll_send_udp() uses it, which this module never calls. So it serves as the target's
+ * fallback pool: taken from when an atomic allocation fails, refilled by @refill.
+ */
+struct nc_netpoll {
+	struct netpoll np;
+	struct work_struct refill;
+};
+
+void nc_netpoll_init(struct nc_netpoll *ncp);
+void nc_netpoll_stop_refill(struct nc_netpoll *ncp);
+struct sk_buff *nc_netpoll_alloc_frame(struct nc_netpoll *ncp, unsigned int frame_len,
+				       unsigned char **frame, bool *from_pool);
+
 struct net_device *nc_netdev_notifier_info_to_dev(void *info);
 const char *nc_netdev_name(struct net_device *dev);
 const unsigned char *nc_netdev_addr(struct net_device *dev);
@@ -43,8 +60,6 @@ struct workqueue_struct *nc_alloc_resume_wq(void);
 bool nc_netpoll_dev_running(struct netpoll *np);
 const unsigned char *nc_netpoll_dev_addr(struct netpoll *np);
 const char *nc_netpoll_dev_name(struct netpoll *np);
-struct sk_buff *nc_netpoll_alloc_frame(struct netpoll *np, unsigned int frame_len,
-				       unsigned char **frame);
 void nc_skb_free(struct sk_buff *skb);
 bool nc_netpoll_send_frame(struct netpoll *np, struct sk_buff *skb, bool ipv6);
 

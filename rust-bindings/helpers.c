@@ -8,6 +8,7 @@
 #include <linux/if_ether.h>
 #include <linux/ipv6.h>
 #include <linux/ip.h>
+#include <linux/udp.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/printk.h>
@@ -156,21 +157,65 @@ const char *nc_netpoll_dev_name(struct netpoll *np)
 	return np->dev ? np->dev->name : NULL;
 }
 
-/*
- * An skb for one Ethernet frame of @frame_len bytes on @np's device, with the device's
- * headroom in front (so the IP header is 16-byte aligned, as netpoll_send_udp() leaves it)
- * and its tailroom behind. *@frame points at the frame's first byte. Never sleeps.
- */
-struct sk_buff *nc_netpoll_alloc_frame(struct netpoll *np, unsigned int frame_len,
-				       unsigned char **frame)
+/* netpoll's own pool size and skb size (MAX_SKBS, MAX_SKB_SIZE in net/core/netpoll.c). */
+#define NC_POOL_SKBS 32
+#define NC_POOL_SKB_SIZE (ETH_HLEN + sizeof(struct iphdr) + sizeof(struct udphdr) + 1460)
+
+static void nc_netpoll_refill(struct work_struct *work)
 {
-	struct net_device *dev = np->dev;
-	unsigned int headroom = LL_RESERVED_SPACE(dev) - ETH_HLEN;
+	struct nc_netpoll *ncp = container_of(work, struct nc_netpoll, refill);
+	struct sk_buff_head *pool = &ncp->np.skb_pool;
 	struct sk_buff *skb;
 
-	skb = alloc_skb(headroom + frame_len + dev->needed_tailroom, GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb)
-		return NULL;
+	/* Allocate outside the pool's lock; the lock is only taken to link each skb. */
+	while (skb_queue_len_lockless(pool) < NC_POOL_SKBS) {
+		skb = alloc_skb(NC_POOL_SKB_SIZE, GFP_KERNEL | __GFP_NOWARN);
+		if (!skb)
+			break;
+		skb_queue_tail(pool, skb);
+	}
+}
+
+void nc_netpoll_init(struct nc_netpoll *ncp)
+{
+	INIT_WORK(&ncp->refill, nc_netpoll_refill);
+}
+
+/* Before netpoll purges the pool: no refill runs or starts afterwards. May sleep. */
+void nc_netpoll_stop_refill(struct nc_netpoll *ncp)
+{
+	cancel_work_sync(&ncp->refill);
+}
+
+/*
+ * An skb for one Ethernet frame of @frame_len bytes on @ncp's device, with the device's
+ * headroom in front (so the IP header is 16-byte aligned, as netpoll_send_udp() leaves it)
+ * and its tailroom behind. *@frame points at the frame's first byte. A normal atomic
+ * allocation first; if it fails, an skb of the pool when the frame fits (*@from_pool), and
+ * the pool's refill is scheduled (not from NMI). Never sleeps.
+ */
+struct sk_buff *nc_netpoll_alloc_frame(struct nc_netpoll *ncp, unsigned int frame_len,
+				       unsigned char **frame, bool *from_pool)
+{
+	struct net_device *dev = ncp->np.dev;
+	unsigned int headroom = LL_RESERVED_SPACE(dev) - ETH_HLEN;
+	unsigned int size = headroom + frame_len + dev->needed_tailroom;
+	struct sk_buff *skb;
+
+	*from_pool = false;
+	skb = alloc_skb(size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		skb = skb_dequeue(&ncp->np.skb_pool);
+		if (!skb)
+			return NULL;
+		if (skb_tailroom(skb) < size) {
+			skb_queue_head(&ncp->np.skb_pool, skb);
+			return NULL;
+		}
+		*from_pool = true;
+		if (!in_nmi())
+			schedule_work(&ncp->refill);
+	}
 	skb_reserve(skb, headroom);
 	*frame = skb_put(skb, frame_len);
 	return skb;

@@ -214,7 +214,10 @@ fn send_datagram(np: &Netpoll, ep: &Endpoints, stats: &mut Stats, payload: &[u8]
         frame::write_headers(buf, ep, ip_id).is_ok()
     });
     match sent {
-        Ok(()) => {
+        Ok(from_pool) => {
+            if from_pool {
+                stats.pool_fallbacks = stats.pool_fallbacks.wrapping_add(1);
+            }
             stats.datagrams = stats.datagrams.wrapping_add(1);
             stats.bytes = stats.bytes.wrapping_add(payload.len() as u64);
         }

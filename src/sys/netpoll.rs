@@ -46,13 +46,14 @@ pub(crate) enum TxError {
 ///
 /// # Invariants
 ///
-/// - `raw` is a valid `struct netpoll` whose `name` points to static storage.
+/// - `raw` is a valid `struct nc_netpoll`: a `struct netpoll` whose `name` points to static
+///   storage, and the work item that refills its skb pool (the target's fallback pool).
 /// - `active` is true if and only if `netpoll_setup` succeeded on `raw` and `netpoll_cleanup`
 ///   has not been called since; then `raw.dev` is a device netpoll holds a reference on.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Netpoll {
     #[pin]
-    raw: Opaque<bindings::netpoll>,
+    raw: Opaque<bindings::nc_netpoll>,
     active: bool,
 }
 
@@ -79,15 +80,25 @@ fn copy_ip(dst: *mut bindings::inet_addr, ip: &IpAddr) {
 }
 
 impl Netpoll {
+    /// The `struct netpoll` in `raw`.
+    fn np(&self) -> *mut bindings::netpoll {
+        // SAFETY: Only computes the address of a field of the valid `raw`.
+        unsafe { core::ptr::addr_of_mut!((*self.raw.get()).np) }
+    }
+
     /// A netpoll configured from `cfg`, not set up yet.
     pub(crate) fn new<'a>(cfg: &'a NetpollConfig<'a>) -> impl PinInit<Self, Error> + 'a {
         try_pin_init!(Self {
-            raw <- Opaque::ffi_init(move |np: *mut bindings::netpoll| {
-                // SAFETY: `np` is valid for writes; all-zeroes is a valid unconfigured netpoll
-                // (no device, empty skb pool list that `netpoll_setup` initialises).
-                unsafe { np.write(core::mem::zeroed()) };
-                // SAFETY: `np` was just initialised and is not shared yet.
-                let raw = unsafe { &mut *np };
+            raw <- Opaque::ffi_init(move |ncp: *mut bindings::nc_netpoll| {
+                // SAFETY: `ncp` is valid for writes; all-zeroes is a valid unconfigured netpoll
+                // (no device, empty skb pool list that `netpoll_setup` initialises), and the
+                // helper then initialises the refill work item.
+                unsafe {
+                    ncp.write(core::mem::zeroed());
+                    bindings::nc_netpoll_init(ncp);
+                }
+                // SAFETY: `ncp` was just initialised and is not shared yet.
+                let raw = unsafe { &mut (*ncp).np };
                 raw.name = NETPOLL_NAME.as_char_ptr();
                 // Leave the last byte as the NUL terminator.
                 for (dst, &src) in raw.dev_name.iter_mut().take(15).zip(cfg.dev_name) {
@@ -112,7 +123,7 @@ impl Netpoll {
     /// local and remote port, address and MAC).
     pub(crate) fn print_options(&self) {
         // SAFETY: `raw` is a valid netpoll (type invariant); the function only reads it.
-        unsafe { bindings::netpoll_print_options(self.raw.get()) }
+        unsafe { bindings::netpoll_print_options(self.np()) }
     }
 
     /// Finds the device (in the caller's network namespace), brings it up if needed, picks a
@@ -123,7 +134,7 @@ impl Netpoll {
         }
         // SAFETY: `raw` is a valid, unattached netpoll (type invariant, `!active`); setup is
         // called in process context.
-        to_result(unsafe { bindings::netpoll_setup(self.raw.get()) })?;
+        to_result(unsafe { bindings::netpoll_setup(self.np()) })?;
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         // INVARIANT: `netpoll_setup` succeeded.
@@ -137,8 +148,12 @@ impl Netpoll {
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         if this.active {
-            // SAFETY: `raw` is set up (type invariant).
-            unsafe { bindings::netpoll_cleanup(this.raw.get()) };
+            // SAFETY: `raw` is set up (type invariant). The refill stops before netpoll purges
+            // the pool; nothing can schedule it again (the write path no longer has `self`).
+            unsafe {
+                bindings::nc_netpoll_stop_refill(this.raw.get());
+                bindings::netpoll_cleanup(this.np());
+            }
             // INVARIANT: cleaned up.
             this.active = false;
         }
@@ -150,8 +165,12 @@ impl Netpoll {
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         if this.active {
-            // SAFETY: `raw` is set up (type invariant) and RTNL is held (the token).
-            unsafe { bindings::do_netpoll_cleanup(this.raw.get()) };
+            // SAFETY: `raw` is set up (type invariant) and RTNL is held (the token); the refill
+            // work does not take RTNL, so waiting for it here cannot deadlock.
+            unsafe {
+                bindings::nc_netpoll_stop_refill(this.raw.get());
+                bindings::do_netpoll_cleanup(this.np());
+            }
             // INVARIANT: cleaned up.
             this.active = false;
         }
@@ -160,7 +179,7 @@ impl Netpoll {
     /// Whether netpoll is attached to `dev`.
     pub(crate) fn is_on(&self, dev: &NetDev<'_>) -> bool {
         // SAFETY: Only compares the attached device's address with `dev`'s.
-        self.active && unsafe { bindings::nc_netpoll_dev_is(self.raw.get(), dev.as_ptr()) }
+        self.active && unsafe { bindings::nc_netpoll_dev_is(self.np(), dev.as_ptr()) }
     }
 
     /// The name of the device netpoll is attached to, copied into `buf`.
@@ -168,7 +187,7 @@ impl Netpoll {
         if self.active {
             // SAFETY: `raw.dev` is a held device (type invariant); its name is a
             // NUL-terminated array of 16 bytes.
-            let name = unsafe { CStr::from_char_ptr(bindings::nc_netpoll_dev_name(self.raw.get())) };
+            let name = unsafe { CStr::from_char_ptr(bindings::nc_netpoll_dev_name(self.np())) };
             let name = name.as_bytes();
             let n = name.len().min(buf.len());
             if let (Some(dst), Some(src)) = (buf.get_mut(..n), name.get(..n)) {
@@ -185,9 +204,9 @@ impl Netpoll {
         // SAFETY: `raw` is valid (type invariant); `local_ip` is 16 bytes and only written by
         // `new` and `setup`, which have exclusive access.
         unsafe {
-            let src = core::ptr::addr_of!((*self.raw.get()).local_ip).cast::<u8>();
+            let src = core::ptr::addr_of!((*self.np()).local_ip).cast::<u8>();
             core::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), bytes.len());
-            if (*self.raw.get()).ipv6 {
+            if (*self.np()).ipv6 {
                 return IpAddr::V6(bytes);
             }
         }
@@ -201,7 +220,7 @@ impl Netpoll {
         }
         // SAFETY: `raw.dev` is a held device (type invariant, `active`), whose `dev_addr`
         // has at least `ETH_ALEN` bytes for an Ethernet device.
-        let addr = unsafe { bindings::nc_netpoll_dev_addr(self.raw.get()) };
+        let addr = unsafe { bindings::nc_netpoll_dev_addr(self.np()) };
         if addr.is_null() {
             return None;
         }
@@ -214,26 +233,31 @@ impl Netpoll {
     /// Whether the device is up, so that frames can be sent. Callable in any context.
     pub(crate) fn dev_running(&self) -> bool {
         // SAFETY: `raw` is valid; when `active`, `raw.dev` is a held device.
-        self.active && unsafe { bindings::nc_netpoll_dev_running(self.raw.get()) }
+        self.active && unsafe { bindings::nc_netpoll_dev_running(self.np()) }
     }
 
     /// Sends one Ethernet frame of `len` bytes whose content `fill` writes (it gets exactly
     /// `len` bytes and returns false if it could not build the frame). `ipv6` tells where the
-    /// transport header starts. Never sleeps; callable with interrupts off.
+    /// transport header starts. Returns whether the skb came from the fallback pool. Never
+    /// sleeps; callable with interrupts off.
     pub(crate) fn send_frame(
         &self,
         len: usize,
         ipv6: bool,
         fill: impl FnOnce(&mut [u8]) -> bool,
-    ) -> core::result::Result<(), TxError> {
+    ) -> core::result::Result<bool, TxError> {
         if !self.dev_running() {
             return Err(TxError::DevDown);
         }
         let len32 = u32::try_from(len).map_err(|_| TxError::BadFrame)?;
         let mut data: *mut u8 = core::ptr::null_mut();
+        let mut from_pool = false;
         // SAFETY: `raw` is set up (`dev_running` implies `active`); the helper allocates with
-        // `GFP_ATOMIC | __GFP_NOWARN` and sets `data` to `len` writable bytes of the new skb.
-        let skb = unsafe { bindings::nc_netpoll_alloc_frame(self.raw.get(), len32, &mut data) };
+        // `GFP_ATOMIC | __GFP_NOWARN` or takes from the pool, never sleeps, and sets `data` to
+        // `len` writable bytes of the skb.
+        let skb = unsafe {
+            bindings::nc_netpoll_alloc_frame(self.raw.get(), len32, &mut data, &mut from_pool)
+        };
         if skb.is_null() || data.is_null() {
             return Err(TxError::NoMem);
         }
@@ -247,8 +271,8 @@ impl Netpoll {
         }
         // SAFETY: `raw` is set up and `skb` holds a complete frame; netpoll takes ownership
         // of the skb whatever the outcome.
-        if unsafe { bindings::nc_netpoll_send_frame(self.raw.get(), skb, ipv6) } {
-            Ok(())
+        if unsafe { bindings::nc_netpoll_send_frame(self.np(), skb, ipv6) } {
+            Ok(from_pool)
         } else {
             Err(TxError::Dropped)
         }
@@ -272,7 +296,7 @@ pub(crate) fn publish_while_registered<F: FnOnce(Pin<KBox<Netpoll>>)>(
     if !np.active {
         return Err(np);
     }
-    let raw = np.raw.get();
+    let raw = np.np();
     let mut state = Some((np, publish));
     // SAFETY: `raw` is a set-up netpoll in a heap allocation that stays alive while the helper
     // uses it (it only reads the device before calling `trampoline`, at most once and
