@@ -18,6 +18,7 @@
 extern char nc_param_netconsole[NC_MAX_PARAM_LENGTH];
 
 bool nc_oops_only(void);
+bool nc_console_is_registered(struct console *con);
 bool nc_kconfig_extended_log(void);
 bool nc_kconfig_prepend_release(void);
 bool nc_oops_in_progress(void);
@@ -56,10 +57,12 @@ const unsigned char *nc_netdev_addr(struct net_device *dev);
 bool nc_netpoll_dev_is(struct netpoll *np, struct net_device *dev);
 bool nc_netpoll_rtnl_publish(struct netpoll *np, void (*publish)(void *), void *data);
 struct workqueue_struct *nc_alloc_resume_wq(void);
+bool nc_current_net_is_init(void);
+bool nc_netdev_net_is_init(struct net_device *dev);
 
 bool nc_netpoll_dev_running(struct netpoll *np);
 const unsigned char *nc_netpoll_dev_addr(struct netpoll *np);
-const char *nc_netpoll_dev_name(struct netpoll *np);
+void nc_netpoll_dev_name(struct netpoll *np, char *buf);
 void nc_skb_free(struct sk_buff *skb);
 bool nc_netpoll_send_frame(struct netpoll *np, struct sk_buff *skb, bool ipv6);
 

@@ -12,6 +12,7 @@
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/printk.h>
+#include <linux/nsproxy.h>
 #include <linux/rtnetlink.h>
 #include <linux/workqueue.h>
 #include <linux/sched.h>
@@ -31,6 +32,11 @@ MODULE_PARM_DESC(oops_only, "Only log out kernel oops.");
 bool nc_oops_only(void)
 {
 	return READ_ONCE(oops_only);
+}
+
+bool nc_console_is_registered(struct console *con)
+{
+	return console_is_registered(con);
 }
 
 /*
@@ -129,11 +135,31 @@ bool nc_netpoll_rtnl_publish(struct netpoll *np, void (*publish)(void *), void *
 	bool registered;
 
 	rtnl_lock();
-	registered = np->dev && np->dev->reg_state == NETREG_REGISTERED;
+	/*
+	 * Also refuse a device that was enslaved or moved to another namespace meanwhile: the
+	 * notifier would not see those events for a target it cannot see yet either.
+	 */
+	registered = np->dev && np->dev->reg_state == NETREG_REGISTERED &&
+		     !netdev_master_upper_dev_get(np->dev) &&
+		     net_eq(dev_net(np->dev), current->nsproxy->net_ns);
 	if (registered)
 		publish(data);
 	rtnl_unlock();
 	return registered;
+}
+
+/*
+ * Resumes run on a kworker, whose namespace is the initial one: only targets enabled there
+ * resume, and only on a device there.
+ */
+bool nc_current_net_is_init(void)
+{
+	return net_eq(current->nsproxy->net_ns, &init_net);
+}
+
+bool nc_netdev_net_is_init(struct net_device *dev)
+{
+	return net_eq(dev_net(dev), &init_net);
 }
 
 /* The dedicated workqueue of target resumes (setup sleeps and needs interrupts on). */
@@ -152,9 +178,15 @@ const unsigned char *nc_netpoll_dev_addr(struct netpoll *np)
 	return np->dev ? np->dev->dev_addr : NULL;
 }
 
-const char *nc_netpoll_dev_name(struct netpoll *np)
+/*
+ * The name of @np's device into @buf (IFNAMSIZ bytes, NUL-terminated). Callable with
+ * spinlocks held: bounded copy, no RTNL, so a concurrent rename may show half renamed.
+ */
+void nc_netpoll_dev_name(struct netpoll *np, char *buf)
 {
-	return np->dev ? np->dev->name : NULL;
+	buf[0] = '\0';
+	if (np->dev)
+		strscpy(buf, np->dev->name, IFNAMSIZ);
 }
 
 /* netpoll's own pool size and skb size (MAX_SKBS, MAX_SKB_SIZE in net/core/netpoll.c). */

@@ -55,7 +55,9 @@ impl Events {
                 if !on_dev(tx, dev) {
                     return false;
                 }
-                tx.state = next;
+                // A target of another namespace cannot resume (resumes run in the initial
+                // one): it is disabled instead.
+                tx.state = if tx.init_net { next } else { State::Disabled };
                 link = tx.link.take();
                 true
             });
@@ -96,7 +98,8 @@ impl NetdevEvents for Events {
                 }
                 let queue = self.queue.queue();
                 self.list.for_each(|t, tx| {
-                    if tx.state == State::Deactivated && matches(&tx.bind, dev) {
+                    if tx.state == State::Deactivated && dev.in_init_net() && matches(&tx.bind, dev)
+                    {
                         // Already queued is fine: one attempt is pending.
                         let _ = queue.enqueue(t.clone());
                     }

@@ -51,11 +51,6 @@ struct State {
 impl kernel::Module for Netconsole {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let shared = Shared::new()?;
-        for target in cmdline::boot_targets(sys::params::netconsole_param())? {
-            shared.list.add(target)?;
-        }
-        // Boot targets get the messages logged before they existed (CON_PRINTBUFFER).
-        shared.update_consoles(true);
         let ops = Dynamic {
             shared: shared.clone(),
         };
@@ -73,6 +68,11 @@ impl kernel::Module for Netconsole {
             }),
             GFP_KERNEL,
         )?;
+        // Boot targets come after the notifier, so that a device unregistering while they
+        // are set up is seen.
+        cmdline::add_boot_targets(sys::params::netconsole_param(), &state.shared.list)?;
+        // Boot targets get the messages logged before they existed (CON_PRINTBUFFER).
+        state.shared.update_consoles(true);
         state.subsys.register(c_str!("netconsole"))?;
         pr_info!("network logging started\n");
         Ok(Self { _state: state })

@@ -4,7 +4,11 @@
 use crate::sys::console::{Console, ConsoleKind};
 use crate::target::Target;
 use crate::target_list::{TargetList, TargetWriter};
-use kernel::{prelude::*, sync::Arc};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
 
 /// The module's targets and consoles.
 ///
@@ -17,6 +21,10 @@ pub(crate) struct Shared {
     basic: Console<TargetWriter>,
     #[pin]
     extended: Console<TargetWriter>,
+    /// Held from deciding which consoles are needed to (un)registering them, so that two
+    /// updates cannot interleave and leave an enabled target without its console.
+    #[pin]
+    update: Mutex<()>,
 }
 
 impl Shared {
@@ -33,6 +41,7 @@ impl Shared {
                 list,
                 basic <- Console::new(ConsoleKind::Basic, basic),
                 extended <- Console::new(ConsoleKind::Extended, extended),
+                update <- new_mutex!((), "netconsole_console_update"),
             }),
             GFP_KERNEL,
         )
@@ -48,6 +57,7 @@ impl Shared {
     /// Registers the consoles that enabled targets need and unregisters the others.
     /// `replay` asks for the log so far on the ones it registers (boot targets). May sleep.
     pub(crate) fn update_consoles(&self, replay: bool) {
+        let _update = self.update.lock();
         for kind in [ConsoleKind::Extended, ConsoleKind::Basic] {
             if self.list.any_needs(kind) {
                 self.console(kind).register(replay);

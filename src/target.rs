@@ -16,6 +16,7 @@ use crate::sys::{
     console::ConsoleKind,
     errno::EDESTADDRREQ,
     netpoll::{publish_while_registered, Netpoll, NetpollConfig},
+    params,
     spinlock_irq::{new_spinlock_irq, SpinLockIrq},
 };
 use crate::tx::{Link, State, Tx};
@@ -210,11 +211,15 @@ impl Target {
             dst_port: cfg.opts.remote_port,
         };
         let (release, bind) = (cfg.opts.release, cfg.opts.dev);
+        let init_net = params::current_net_is_init();
         // Published under RTNL while the device is registered: its NETDEV_UNREGISTER, if it
-        // comes, then finds the target enabled and releases netpoll.
+        // comes, then finds the target enabled and releases netpoll. A previous link (there
+        // is none: callers enable a target that is not enabled) is dropped only afterwards,
+        // since releasing netpoll takes RTNL and sleeps.
+        let mut previous = None;
         let published = publish_while_registered(np, |np| {
             let mut tx = self.tx.lock();
-            tx.link = Some(Link {
+            previous = tx.link.replace(Link {
                 np,
                 endpoints,
                 kind,
@@ -223,8 +228,10 @@ impl Target {
             tx.state = State::Enabled;
             tx.kind = kind;
             tx.bind = bind;
+            tx.init_net = init_net;
             tx.renamed = None;
         });
+        drop(previous);
         match published {
             Ok(()) => Ok(kind),
             // Dropping netpoll releases the device.

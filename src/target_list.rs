@@ -11,13 +11,23 @@ use crate::sys::{
 };
 use crate::target::Target;
 use crate::tx::Tx;
-use kernel::{prelude::*, sync::Arc};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
 
 /// All targets, enabled or not.
+///
+/// Changes of the list are serialised by `writers`, so that the vector they allocate before
+/// taking the spinlock is still big enough once they hold it: nothing is ever allocated, and
+/// no target dropped, under the spinlock.
 #[pin_data]
 pub(crate) struct TargetList {
     #[pin]
     targets: SpinLockIrq<KVec<Arc<Target>>>,
+    #[pin]
+    writers: Mutex<()>,
 }
 
 impl TargetList {
@@ -25,25 +35,24 @@ impl TargetList {
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
             targets <- new_spinlock_irq!(KVec::new(), "netconsole_target_list"),
+            writers <- new_mutex!((), "netconsole_target_list_writers"),
         })
     }
 
-    /// Adds a target. The slot is reserved before the spinlock is taken, so that nothing is
-    /// allocated with interrupts off; callers serialise additions.
+    /// Adds a target. The room is allocated before the spinlock is taken.
     pub(crate) fn add(&self, target: Arc<Target>) -> Result {
+        let _writers = self.writers.lock();
         // Two statements: the guard of the first must be gone before allocating.
         let len = self.targets.lock().len();
-        let mut spare = KVec::with_capacity(len + 1, GFP_KERNEL)?;
+        let mut bigger = KVec::with_capacity(len + 1, GFP_KERNEL)?;
         let mut targets = self.targets.lock();
-        if targets.capacity() == targets.len() {
-            // Grow by swapping in the larger, empty vector and moving the targets over; the
-            // pushes fit its capacity, so nothing is allocated under the lock.
-            core::mem::swap(&mut *targets, &mut spare);
-            for t in spare {
-                targets.push(t, GFP_ATOMIC)?;
-            }
+        // Move the targets into the vector with room for one more (a move, no allocation:
+        // its capacity is enough since `writers` is held), then add the new one.
+        for t in core::mem::take(&mut *targets) {
+            let _ = bigger.push(t, GFP_ATOMIC | __GFP_NOWARN);
         }
-        targets.push(target, GFP_ATOMIC)?;
+        let _ = bigger.push(target, GFP_ATOMIC | __GFP_NOWARN);
+        *targets = bigger;
         Ok(())
     }
 
@@ -52,12 +61,10 @@ impl TargetList {
         // 6.12's `KVec` cannot remove an element: move the others into a vector allocated
         // before taking the lock (callers serialise changes to the list, so it is big enough
         // and the pushes below do not allocate).
+        let _writers = self.writers.lock();
         let len = self.targets.lock().len();
         let mut keep = KVec::with_capacity(len, GFP_KERNEL)?;
         let mut targets = self.targets.lock();
-        if targets.len() > keep.capacity() {
-            return Err(EAGAIN);
-        }
         let mut removed = None;
         for t in core::mem::take(&mut *targets) {
             if removed.is_none() && Arc::ptr_eq(&t, target) {
@@ -65,7 +72,7 @@ impl TargetList {
             } else {
                 // Within capacity: cannot allocate or fail (a failure would drop a target,
                 // which must never happen under this lock).
-                let _ = keep.push(t, GFP_ATOMIC);
+                let _ = keep.push(t, GFP_ATOMIC | __GFP_NOWARN);
             }
         }
         *targets = keep;
@@ -83,6 +90,7 @@ impl TargetList {
 
     /// Takes every target out of the list, to be torn down outside the lock.
     pub(crate) fn take_all(&self) -> KVec<Arc<Target>> {
+        let _writers = self.writers.lock();
         core::mem::take(&mut *self.targets.lock())
     }
 

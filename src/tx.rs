@@ -84,6 +84,9 @@ pub(crate) struct Tx {
     pub(crate) kind: ConsoleKind,
     /// How the device was found when last enabled: what a resume matches.
     pub(crate) bind: Device,
+    /// Whether it was enabled from the initial network namespace: only those resume (a resume
+    /// runs in the initial namespace).
+    pub(crate) init_net: bool,
     /// A new name of the device, seen by the notifier, for the configuration to pick up
     /// (the notifier cannot take the configuration mutex).
     pub(crate) renamed: Option<Device>,
@@ -113,6 +116,7 @@ impl Tx {
             kind: ConsoleKind::Basic,
             bind: Device::default(),
             renamed: None,
+            init_net: true,
             link: None,
             userdata: KVec::new(),
             sysdata: SysdataFlags::default(),
@@ -137,6 +141,7 @@ impl Tx {
             kind: _,
             bind: _,
             renamed: _,
+            init_net: _,
             link,
             userdata,
             sysdata,

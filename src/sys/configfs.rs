@@ -397,16 +397,19 @@ unsafe fn name_bytes<'a>(name: *const c_char) -> &'a [u8] {
     unsafe { CStr::from_char_ptr(name) }.as_bytes()
 }
 
+/// The node whose `group`'s `cg_item` (its first member) is `item` (no dereference).
+fn target_node<T: TargetOps>(item: *mut bindings::config_item) -> *mut TargetNode<T> {
+    item.cast::<u8>()
+        .wrapping_sub(offset_of!(TargetNode<T>, group))
+        .cast()
+}
+
 /// # Safety
 ///
 /// `item` must be the `cg_item` of the `group` of a live `TargetNode<T>`.
 unsafe fn target_of<'a, T: TargetOps>(item: *mut bindings::config_item) -> &'a TargetNode<T> {
-    // `cg_item` is the first member of `config_group`.
-    let node = item
-        .cast::<u8>()
-        .wrapping_sub(offset_of!(TargetNode<T>, group));
     // SAFETY: By the function's safety requirements.
-    unsafe { &*node.cast::<TargetNode<T>>() }
+    unsafe { &*target_node::<T>(item) }
 }
 
 /// # Safety
@@ -422,17 +425,21 @@ unsafe fn target_of_userdata<'a, T: TargetOps>(
     unsafe { &*node.cast::<TargetNode<T>>() }
 }
 
+/// The node whose `item` is `item` (no dereference).
+fn userdatum_node<U: UserdatumOps>(item: *mut bindings::config_item) -> *mut UserdatumNode<U> {
+    item.cast::<u8>()
+        .wrapping_sub(offset_of!(UserdatumNode<U>, item))
+        .cast()
+}
+
 /// # Safety
 ///
 /// `item` must be the `item` of a live `UserdatumNode<U>`.
 unsafe fn userdatum_of<'a, U: UserdatumOps>(
     item: *mut bindings::config_item,
 ) -> &'a UserdatumNode<U> {
-    let node = item
-        .cast::<u8>()
-        .wrapping_sub(offset_of!(UserdatumNode<U>, item));
     // SAFETY: By the function's safety requirements.
-    unsafe { &*node.cast::<UserdatumNode<U>>() }
+    unsafe { &*userdatum_node::<U>(item) }
 }
 
 /// Calls `f` on the page of a `show` callback.
@@ -441,8 +448,11 @@ unsafe fn userdatum_of<'a, U: UserdatumOps>(
 ///
 /// `page` must be valid for writes of `PAGE_SIZE` bytes for the duration of the call.
 unsafe fn with_page(page: *mut c_char, f: impl FnOnce(&mut Page<'_>) -> Result) -> isize {
-    // SAFETY: By the function's safety requirements.
-    let buf = unsafe { core::slice::from_raw_parts_mut(page.cast::<u8>(), PAGE_SIZE) };
+    // configfs reads at most `SIMPLE_ATTR_SIZE` (4096) bytes of the page whatever the page
+    // size, and warns above it.
+    let len = PAGE_SIZE.min(4096);
+    // SAFETY: By the function's safety requirements (`len` <= `PAGE_SIZE`).
+    let buf = unsafe { core::slice::from_raw_parts_mut(page.cast::<u8>(), len) };
     let mut page = Page { buf, len: 0 };
     ret(f(&mut page).map(|()| page.len))
 }
@@ -465,9 +475,15 @@ unsafe extern "C" fn make_target<S: SubsystemOps>(
     // SAFETY: configfs calls `make_group` of the subsystem type on the subsystem's group,
     // which belongs to a registered, hence live, `Subsystem<S>`; `name` is a C string.
     let (sub, key) = unsafe { (Subsystem::<S>::from_group(group), name_bytes(name)) };
-    let node = sub.ops.make_target(key).and_then(|ops| {
-        KBox::pin_init(
-            pin_init!(TargetNode {
+    // The memory first: once `make_target` succeeded nothing may fail, or the target would
+    // exist without configfs ever dropping it.
+    let made = KBox::<TargetNode<S::Target>>::new_uninit(GFP_KERNEL)
+        .map_err(Error::from)
+        .and_then(|mem| Ok((mem, sub.ops.make_target(key)?)));
+    match made {
+        Ok((mem, ops)) => {
+            let node = KBox::into_raw(mem).cast::<TargetNode<S::Target>>();
+            let init = pin_init!(TargetNode {
                 group <- Opaque::ffi_init(|g: *mut bindings::config_group| {
                     // SAFETY: All-zeroes is a valid group to initialise.
                     unsafe { g.write(core::mem::zeroed()) }
@@ -477,16 +493,10 @@ unsafe extern "C" fn make_target<S: SubsystemOps>(
                     unsafe { g.write(core::mem::zeroed()) }
                 }),
                 ops,
-            }),
-            GFP_KERNEL,
-        )
-    });
-    match node {
-        Ok(node) => {
-            // SAFETY: configfs owns the node from now on (its reference count); the node is
-            // freed by `release_target` and never moved.
-            let node = unsafe { Pin::into_inner_unchecked(node) };
-            let node = KBox::into_raw(node);
+            });
+            // SAFETY: `node` is fresh memory for a `TargetNode`, never moved again: configfs
+            // owns it from now on (its reference count) and `release_target` frees it.
+            let Ok(()) = unsafe { init.__pinned_init(node) };
             // SAFETY: `node` is valid; the groups are initialised with the subsystem's type
             // tables, which outlive them, and `name` is the C string configfs passed.
             unsafe {
@@ -522,10 +532,7 @@ unsafe extern "C" fn drop_target<S: SubsystemOps>(
 unsafe extern "C" fn release_target<S: SubsystemOps>(item: *mut bindings::config_item) {
     // SAFETY: The last reference to a target directory is gone: nothing uses the node any
     // more, and it was allocated by `make_target` with `KBox::into_raw`.
-    unsafe {
-        let node = target_of::<S::Target>(item) as *const TargetNode<S::Target>;
-        drop(KBox::from_raw(node.cast_mut()));
-    }
+    unsafe { drop(KBox::from_raw(target_node::<S::Target>(item))) }
 }
 
 unsafe extern "C" fn target_show<S: SubsystemOps, const I: usize>(
@@ -580,26 +587,27 @@ unsafe extern "C" fn make_userdatum<S: SubsystemOps>(
     let (target, sub, key) = unsafe {
         (
             target_of_userdata::<S::Target>(group),
-            Subsystem::<S>::from_group(&mut (*(*group).cg_subsys).su_group),
+            Subsystem::<S>::from_group(core::ptr::addr_of_mut!((*(*group).cg_subsys).su_group)),
             name_bytes(name),
         )
     };
-    let node = target.ops.make_userdatum(key).and_then(|ops| {
-        KBox::pin_init(
-            pin_init!(UserdatumNode {
+    // The memory first, as in `make_target`.
+    let made = KBox::<UserdatumNode<UserdatumOf<S>>>::new_uninit(GFP_KERNEL)
+        .map_err(Error::from)
+        .and_then(|mem| Ok((mem, target.ops.make_userdatum(key)?)));
+    match made {
+        Ok((mem, ops)) => {
+            let node = KBox::into_raw(mem).cast::<UserdatumNode<UserdatumOf<S>>>();
+            let init = pin_init!(UserdatumNode {
                 item <- Opaque::ffi_init(|i: *mut bindings::config_item| {
                     // SAFETY: All-zeroes is a valid item to initialise.
                     unsafe { i.write(core::mem::zeroed()) }
                 }),
                 ops,
-            }),
-            GFP_KERNEL,
-        )
-    });
-    match node {
-        Ok(node) => {
-            // SAFETY: configfs owns the node from now on; `release_userdatum` frees it.
-            let node = KBox::into_raw(unsafe { Pin::into_inner_unchecked(node) });
+            });
+            // SAFETY: `node` is fresh memory for a `UserdatumNode`, owned by configfs from
+            // now on (`release_userdatum` frees it).
+            let Ok(()) = unsafe { init.__pinned_init(node) };
             // SAFETY: `node` is valid; the type table outlives the item.
             unsafe {
                 let i = (*node).item.get();
@@ -628,10 +636,7 @@ unsafe extern "C" fn drop_userdatum<S: SubsystemOps>(
 
 unsafe extern "C" fn release_userdatum<S: SubsystemOps>(item: *mut bindings::config_item) {
     // SAFETY: The last reference is gone; the node came from `KBox::into_raw`.
-    unsafe {
-        let node = userdatum_of::<UserdatumOf<S>>(item) as *const UserdatumNode<UserdatumOf<S>>;
-        drop(KBox::from_raw(node.cast_mut()));
-    }
+    unsafe { drop(KBox::from_raw(userdatum_node::<UserdatumOf<S>>(item))) }
 }
 
 unsafe extern "C" fn value_show<S: SubsystemOps>(

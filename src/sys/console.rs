@@ -89,7 +89,7 @@ impl<W: ConsoleWrite> Console<W> {
         // writes `raw`. A `Console` can only be created through `PinInit` (it is `!Unpin`), so
         // `self` is pinned: the address stored in `data` stays valid until `PinnedDrop`
         // unregisters the console.
-        unsafe {
+        let ok = unsafe {
             (*raw).data = (self as *const Self).cast_mut().cast();
             let printbuffer = bindings::cons_flags_CON_PRINTBUFFER as i16;
             if replay {
@@ -97,10 +97,14 @@ impl<W: ConsoleWrite> Console<W> {
             } else {
                 (*raw).flags &= !printbuffer;
             }
+            // `unregister_console` clears CON_ENABLED; without it printk would quietly refuse
+            // the console (there is no `console=` naming it).
+            (*raw).flags |= bindings::cons_flags_CON_ENABLED as i16;
             bindings::register_console(raw);
-        }
-        // INVARIANT: `raw` was registered with `data` pointing to `self`.
-        *registered = true;
+            bindings::nc_console_is_registered(raw)
+        };
+        // INVARIANT: whether printk took the console, with `data` pointing to `self`.
+        *registered = ok;
     }
 
     /// Unregisters the console if it is registered. When this returns, no write callback is

@@ -184,18 +184,14 @@ impl Netpoll {
 
     /// The name of the device netpoll is attached to, copied into `buf`.
     pub(crate) fn dev_name<'b>(&self, buf: &'b mut [u8; 16]) -> &'b [u8] {
-        if self.active {
-            // SAFETY: `raw.dev` is a held device (type invariant); its name is a
-            // NUL-terminated array of 16 bytes.
-            let name = unsafe { CStr::from_char_ptr(bindings::nc_netpoll_dev_name(self.np())) };
-            let name = name.as_bytes();
-            let n = name.len().min(buf.len());
-            if let (Some(dst), Some(src)) = (buf.get_mut(..n), name.get(..n)) {
-                dst.copy_from_slice(src);
-                return buf.get(..n).unwrap_or(&[]);
-            }
+        if !self.active {
+            return &[];
         }
-        &[]
+        // SAFETY: `raw.dev` is a held device (type invariant); the helper writes at most 16
+        // bytes, NUL included, into `buf`.
+        unsafe { bindings::nc_netpoll_dev_name(self.np(), buf.as_mut_ptr()) };
+        let n = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+        buf.get(..n).unwrap_or(&[])
     }
 
     /// The local address: as configured, or as picked by [`Netpoll::setup`].

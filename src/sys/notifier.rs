@@ -59,6 +59,12 @@ impl NetDev<'_> {
         Some(mac)
     }
 
+    /// Whether the device is in the initial network namespace.
+    pub(crate) fn in_init_net(&self) -> bool {
+        // SAFETY: `ptr` is valid (type invariant).
+        unsafe { bindings::nc_netdev_net_is_init(self.ptr) }
+    }
+
     /// The raw device, for comparison with a netpoll's.
     pub(crate) fn as_ptr(&self) -> *mut kernel::bindings::net_device {
         self.ptr

@@ -47,6 +47,12 @@ pub(crate) fn oops_in_progress() -> bool {
 /// Size of a task's `comm`, its NUL included.
 pub(crate) const TASK_COMM_LEN: usize = 16;
 
+/// Whether the current task is in the initial network namespace.
+pub(crate) fn current_net_is_init() -> bool {
+    // SAFETY: Reads the current task's namespace; process context.
+    unsafe { bindings::nc_current_net_is_init() }
+}
+
 /// A monotonic clock in nanoseconds that any context may read (NMI included).
 pub(crate) fn now_ns() -> u64 {
     // SAFETY: `ktime_get_mono_fast_ns` may be called in any context.
