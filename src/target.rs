@@ -129,7 +129,9 @@ impl Target {
                 let mut buf = [0u8; 16];
                 let len = {
                     let tx = self.tx.lock();
-                    tx.link.as_ref().map_or(0, |l| l.np.dev_name(&mut buf).len())
+                    tx.link
+                        .as_ref()
+                        .map_or(0, |l| l.np.dev_name(&mut buf).len())
                 };
                 pr_info!(
                     "network logging resumed on interface {}\n",

@@ -7,9 +7,9 @@
 
 use crate::pure::{
     attr::{record_level, LOGLEVEL_ALL},
-    option::Device,
     frame::{self, Endpoints},
     msg::{self, Sysdata, MAX_PRINT_CHUNK},
+    option::Device,
     ratelimit::RateLimit,
 };
 use crate::sys::{

@@ -50,14 +50,14 @@ pub fn parse_dev_name(buf: &[u8]) -> Result<&[u8], DevNameError> {
 }
 
 /// `local_ip`, `remote_ip`: one IPv4 or IPv6 address in any valid textual form, optionally
-/// followed by one newline; nothing else.
+/// followed by one newline; nothing else before a NUL (the buffer is read as a C string).
 ///
 /// # Errors
 ///
 /// [`Errno::Inval`] for anything that is not exactly one address.
 pub fn parse_ip_attr(buf: &[u8]) -> Result<IpAddr, Errno> {
-    let s = trim_newline(buf);
-    if s.is_empty() || s.contains(&0) {
+    let s = trim_newline(c_str(buf));
+    if s.is_empty() {
         return Err(Errno::Inval);
     }
     parse_ip(s).ok_or(Errno::Inval)
@@ -69,7 +69,7 @@ pub fn parse_ip_attr(buf: &[u8]) -> Result<IpAddr, Errno> {
 ///
 /// [`Errno::Inval`] otherwise.
 pub fn parse_mac_attr(buf: &[u8]) -> Result<[u8; 6], Errno> {
-    let s = trim_newline(buf);
+    let s = trim_newline(c_str(buf));
     if s.len() != MAC_ADDR_STR_LEN {
         return Err(Errno::Inval);
     }

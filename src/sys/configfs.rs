@@ -457,15 +457,33 @@ unsafe fn with_page(page: *mut c_char, f: impl FnOnce(&mut Page<'_>) -> Result) 
     ret(f(&mut page).map(|()| page.len))
 }
 
-/// Calls `f` on the buffer of a `store` callback and returns the byte count on success.
+/// What a successful `store` returns.
+#[derive(Clone, Copy)]
+enum Consumed {
+    /// The bytes up to the first NUL, as C netconsole's `strnlen(buf, count)`.
+    UpToNul,
+    /// All of them.
+    All,
+}
+
+/// Calls `f` on the buffer of a `store` callback and returns what it consumed on success.
 ///
 /// # Safety
 ///
 /// `buf` must be valid for reads of `count` bytes for the duration of the call.
-unsafe fn with_buf(buf: *const c_char, count: usize, f: impl FnOnce(&[u8]) -> Result) -> isize {
+unsafe fn with_buf(
+    buf: *const c_char,
+    count: usize,
+    consumed: Consumed,
+    f: impl FnOnce(&[u8]) -> Result,
+) -> isize {
     // SAFETY: By the function's safety requirements.
     let bytes = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
-    ret(f(bytes).map(|()| count))
+    let n = match consumed {
+        Consumed::UpToNul => bytes.iter().position(|&b| b == 0).unwrap_or(count),
+        Consumed::All => count,
+    };
+    ret(f(bytes).map(|()| n))
 }
 
 unsafe extern "C" fn make_target<S: SubsystemOps>(
@@ -550,7 +568,11 @@ unsafe extern "C" fn target_store<S: SubsystemOps, const I: usize>(
     count: usize,
 ) -> isize {
     // SAFETY: configfs calls `store` with a live target directory and `count` bytes in `buf`.
-    unsafe { with_buf(buf, count, |b| target_of::<S::Target>(item).ops.store(I, b)) }
+    unsafe {
+        with_buf(buf, count, Consumed::UpToNul, |b| {
+            target_of::<S::Target>(item).ops.store(I, b)
+        })
+    }
 }
 
 unsafe extern "C" fn userdata_show<S: SubsystemOps, const I: usize>(
@@ -572,7 +594,9 @@ unsafe extern "C" fn userdata_store<S: SubsystemOps, const I: usize>(
     // SAFETY: As `userdata_show`; `buf` holds `count` bytes.
     unsafe {
         let t = target_of_userdata::<S::Target>(item.cast());
-        with_buf(buf, count, |b| t.ops.store_userdata(I, b))
+        with_buf(buf, count, Consumed::UpToNul, |b| {
+            t.ops.store_userdata(I, b)
+        })
     }
 }
 
@@ -658,7 +682,7 @@ unsafe extern "C" fn value_store<S: SubsystemOps>(
 ) -> isize {
     // SAFETY: `item` is a live userdata entry; `buf` holds `count` bytes.
     unsafe {
-        with_buf(buf, count, |b| {
+        with_buf(buf, count, Consumed::All, |b| {
             userdatum_of::<UserdatumOf<S>>(item).ops.store_value(b)
         })
     }
