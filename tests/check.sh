@@ -3,6 +3,7 @@
 # The `make check` driver. Prints TAP and ends with exactly "N passed, N failed, N skipped";
 # exits non-zero if anything failed.
 #   1. host tests: `cargo test --workspace`, one TAP line per test (host/<crate>/<test>);
+#   1b. bounded host fuzzing (scripts/fuzz.sh, NC_FUZZ_SECONDS per target, 0 to skip);
 #   2. builds the test kernel (scripts/build-kernel.sh) and the module (make module);
 #   3. runs every tests/guest/*.sh in its own guest (tests/vm/run), with NETCONSOLE_IMPL=c
 #      (the kernel's C module) when its header says "# impl: both" and with NETCONSOLE_IMPL=rust
@@ -158,6 +159,19 @@ if host_selected; then
 			fi
 		fi
 	fi
+fi
+
+# 1b. Host fuzzing, bounded (NC_FUZZ_SECONDS per target, default 10; scripts/fuzz.sh for long
+# runs): one TAP line per target.
+if host_selected && [ "${NC_FUZZ_SECONDS:-10}" != 0 ]; then
+	say "host fuzzing: scripts/fuzz.sh --seconds ${NC_FUZZ_SECONDS:-10}"
+	while IFS= read -r l; do
+		case "$l" in
+		'ok - '*) tap_ok "host/${l#ok - }" ;;
+		'not ok - '*) r=${l#not ok - }; tap_not_ok "host/${r%% # *}" "${r#* # }" ;;
+		'#'*) echo "$l" ;;
+		esac
+	done < <(bash "$NC_TOP/scripts/fuzz.sh" --seconds "${NC_FUZZ_SECONDS:-10}" 2>&1)
 fi
 
 # 2 and 3. Guest tests.
