@@ -154,7 +154,12 @@ impl Tx {
         let Some(link) = link.as_ref().filter(|_| *state == State::Enabled) else {
             return;
         };
-        if link.kind != kind || !link.np.dev_running() {
+        if link.kind != kind {
+            return;
+        }
+        if !link.np.dev_running() {
+            // Not sent (nothing is tried on a device that is down), but counted as lost.
+            stats.transmit_errors = stats.transmit_errors.wrapping_add(1);
             return;
         }
         if kind == ConsoleKind::Extended
