@@ -24,7 +24,8 @@ all: module
 # Warnings fail the build: the module must build clean (and clippy-clean with CLIPPY=1).
 module:
 	@$(TOOLCHAIN) && kdir=$$($(KDIR_CMD)) && \
-	step module make -C "$$kdir" M=$(TOP) $$NC_KMAKE_FLAGS $(if $(CLIPPY),CLIPPY=1) modules && \
+	step module make -C "$$kdir" M=$(TOP) $$NC_KMAKE_FLAGS \
+		$(if $(CLIPPY),CLIPPY=1 CLIPPY_DRIVER=$${NC_CLIPPY_DRIVER:-clippy-driver}) modules && \
 	if grep -qE '(^|: )(warning|error)' "$$NC_LOGS/module.log"; then \
 		grep -E -A12 '(^|: )(warning|error)' "$$NC_LOGS/module.log"; \
 		echo "error: the module build has warnings (full log: $$NC_LOGS/module.log)"; exit 1; \

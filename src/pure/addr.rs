@@ -333,7 +333,7 @@ pub fn parse_u64(s: &[u8]) -> Result<u64, Errno> {
         .iter()
         .position(|c| !c.is_ascii_digit())
         .unwrap_or(s.len());
-    let (digits, rest) = s.split_at_checked(n).ok_or(Errno::Inval)?;
+    let (digits, rest) = (s.get(..n).ok_or(Errno::Inval)?, s.get(n..).ok_or(Errno::Inval)?);
     let mut res: u64 = 0;
     let mut overflow = false;
     for &c in digits {
@@ -399,8 +399,13 @@ fn write_ipv4(out: &mut Out<'_>, a: &[u8; 4]) {
 /// `%pI6c`, as `ip6_compressed_string` in `lib/vsprintf.c` writes it.
 fn write_ipv6(out: &mut Out<'_>, a: &[u8; 16]) {
     let mut words = [0u16; 8];
-    for (w, &pair) in words.iter_mut().zip(a.as_chunks::<2>().0) {
-        *w = u16::from_be_bytes(pair);
+    // Index arithmetic rather than chunk iterators (rustc 1.78 compatible, no division):
+    // `i < 8`, so `2 * i + 1 < 16`.
+    for (i, w) in words.iter_mut().enumerate() {
+        let at = i.wrapping_mul(2);
+        if let (Some(&hi), Some(&lo)) = (a.get(at), a.get(at.wrapping_add(1))) {
+            *w = u16::from_be_bytes([hi, lo]);
+        }
     }
     let [w0, w1, w2, w3, w4, w5, _, _] = words;
     let [.., b8, b9, b10, b11, b12, b13, b14, b15] = *a;

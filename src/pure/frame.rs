@@ -74,14 +74,14 @@ pub enum FrameError {
 /// One's complement sum of `data` as big-endian 16-bit words (odd byte padded with zero),
 /// added to `sum`. No folding yet.
 fn csum_add(mut sum: u64, data: &[u8]) -> u64 {
-    // `as_chunks` rather than `chunks_exact`: no division, hence no panic path on the send
-    // path (6.12's objtool does not know newer rustc's panic functions as noreturn).
-    let (words, rest) = data.as_chunks::<2>();
-    for &w in words {
-        sum = sum.wrapping_add(u64::from(u16::from_be_bytes(w)));
-    }
-    if let [last] = *rest {
-        sum = sum.wrapping_add(u64::from(u16::from_be_bytes([last, 0])));
+    // A plain index loop rather than `chunks_exact`: no division, hence no panic path on the
+    // send path (6.12's objtool does not know newer rustc's panic functions as noreturn), and
+    // nothing newer than rustc 1.78.
+    let mut i = 0usize;
+    while let Some(&hi) = data.get(i) {
+        let lo = data.get(i.wrapping_add(1)).copied().unwrap_or(0);
+        sum = sum.wrapping_add(u64::from(u16::from_be_bytes([hi, lo])));
+        i = i.wrapping_add(2);
     }
     sum
 }
@@ -122,9 +122,11 @@ pub fn write_headers(frame: &mut [u8], ep: &Endpoints, ip_id: u16) -> Result<(),
         _ => return Err(FrameError::FamilyMismatch),
     };
     let hlen = header_len(v6);
-    let (hdr, payload) = frame
-        .split_at_mut_checked(hlen)
-        .ok_or(FrameError::BufferTooSmall)?;
+    // Checked first, so `split_at_mut` cannot panic (no `split_at_mut_checked`: rustc 1.78).
+    if frame.len() < hlen {
+        return Err(FrameError::BufferTooSmall);
+    }
+    let (hdr, payload) = frame.split_at_mut(hlen);
     let ip_hlen = if v6 { IPV6_HLEN } else { IPV4_HLEN };
     let udp_len = payload
         .len()

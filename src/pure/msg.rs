@@ -242,7 +242,11 @@ pub fn send_extended(
         .iter()
         .position(|&b| b == b';')
         .ok_or(MsgError::NoHeader)?;
-    let (header, rest) = record.split_at_checked(semi).ok_or(MsgError::NoHeader)?;
+    // `semi` is a position in `record`, so `split_at` cannot panic.
+    if semi > record.len() {
+        return Err(MsgError::NoHeader);
+    }
+    let (header, rest) = record.split_at(semi);
     let body = rest.get(1..).unwrap_or(&[]);
     let payload = [
         body, userdata, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11,

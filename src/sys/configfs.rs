@@ -486,6 +486,9 @@ unsafe fn with_buf(
     ret(f(bytes).map(|()| n))
 }
 
+/// # Safety
+///
+/// Only for configfs `make_group` of the subsystem: `group` is its group, `name` a C string.
 unsafe extern "C" fn make_target<S: SubsystemOps>(
     group: *mut bindings::config_group,
     name: *const c_char,
@@ -534,6 +537,9 @@ unsafe extern "C" fn make_target<S: SubsystemOps>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `drop_item` of the subsystem: `item` is a target directory it made.
 unsafe extern "C" fn drop_target<S: SubsystemOps>(
     group: *mut bindings::config_group,
     item: *mut bindings::config_item,
@@ -547,12 +553,18 @@ unsafe extern "C" fn drop_target<S: SubsystemOps>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `release` of a target directory, called once its last reference is gone.
 unsafe extern "C" fn release_target<S: SubsystemOps>(item: *mut bindings::config_item) {
     // SAFETY: The last reference to a target directory is gone: nothing uses the node any
     // more, and it was allocated by `make_target` with `KBox::into_raw`.
     unsafe { drop(KBox::from_raw(target_node::<S::Target>(item))) }
 }
 
+/// # Safety
+///
+/// Only for configfs `show` of a target attribute: `item` is a live target directory, `page` has `PAGE_SIZE` bytes.
 unsafe extern "C" fn target_show<S: SubsystemOps, const I: usize>(
     item: *mut bindings::config_item,
     page: *mut c_char,
@@ -562,6 +574,9 @@ unsafe extern "C" fn target_show<S: SubsystemOps, const I: usize>(
     unsafe { with_page(page, |p| target_of::<S::Target>(item).ops.show(I, p)) }
 }
 
+/// # Safety
+///
+/// Only for configfs `store` of a target attribute: `item` is a live target directory, `buf` has `count` bytes.
 unsafe extern "C" fn target_store<S: SubsystemOps, const I: usize>(
     item: *mut bindings::config_item,
     buf: *const c_char,
@@ -575,6 +590,9 @@ unsafe extern "C" fn target_store<S: SubsystemOps, const I: usize>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `show` of a `userdata/` attribute: `item` is a target's live userdata group.
 unsafe extern "C" fn userdata_show<S: SubsystemOps, const I: usize>(
     item: *mut bindings::config_item,
     page: *mut c_char,
@@ -586,6 +604,9 @@ unsafe extern "C" fn userdata_show<S: SubsystemOps, const I: usize>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `store` of a `userdata/` attribute: `item` is a target's live userdata group, `buf` has `count` bytes.
 unsafe extern "C" fn userdata_store<S: SubsystemOps, const I: usize>(
     item: *mut bindings::config_item,
     buf: *const c_char,
@@ -602,6 +623,9 @@ unsafe extern "C" fn userdata_store<S: SubsystemOps, const I: usize>(
 
 type UserdatumOf<S> = <<S as SubsystemOps>::Target as TargetOps>::Userdatum;
 
+/// # Safety
+///
+/// Only for configfs `make_item` of a target's userdata group: `group` is that group, `name` a C string.
 unsafe extern "C" fn make_userdatum<S: SubsystemOps>(
     group: *mut bindings::config_group,
     name: *const c_char,
@@ -643,6 +667,9 @@ unsafe extern "C" fn make_userdatum<S: SubsystemOps>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `drop_item` of a userdata group: `item` is an entry it made.
 unsafe extern "C" fn drop_userdatum<S: SubsystemOps>(
     group: *mut bindings::config_group,
     item: *mut bindings::config_item,
@@ -658,11 +685,17 @@ unsafe extern "C" fn drop_userdatum<S: SubsystemOps>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `release` of a userdata entry, called once its last reference is gone.
 unsafe extern "C" fn release_userdatum<S: SubsystemOps>(item: *mut bindings::config_item) {
     // SAFETY: The last reference is gone; the node came from `KBox::into_raw`.
     unsafe { drop(KBox::from_raw(userdatum_node::<UserdatumOf<S>>(item))) }
 }
 
+/// # Safety
+///
+/// Only for configfs `show` of `value`: `item` is a live userdata entry, `page` has `PAGE_SIZE` bytes.
 unsafe extern "C" fn value_show<S: SubsystemOps>(
     item: *mut bindings::config_item,
     page: *mut c_char,
@@ -675,6 +708,9 @@ unsafe extern "C" fn value_show<S: SubsystemOps>(
     }
 }
 
+/// # Safety
+///
+/// Only for configfs `store` of `value`: `item` is a live userdata entry, `buf` has `count` bytes.
 unsafe extern "C" fn value_store<S: SubsystemOps>(
     item: *mut bindings::config_item,
     buf: *const c_char,

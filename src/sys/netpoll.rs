@@ -282,6 +282,9 @@ pub(crate) fn publish_while_registered<F: FnOnce(Pin<KBox<Netpoll>>)>(
     np: Pin<KBox<Netpoll>>,
     publish: F,
 ) -> core::result::Result<(), Pin<KBox<Netpoll>>> {
+    /// # Safety
+    ///
+    /// `data` must point to the `Option` of `publish_while_registered`, alive for the call.
     unsafe extern "C" fn trampoline<F: FnOnce(Pin<KBox<Netpoll>>)>(data: *mut core::ffi::c_void) {
         // SAFETY: `data` is the `Option` below, alive for the call.
         let state = unsafe { &mut *data.cast::<Option<(Pin<KBox<Netpoll>>, F)>>() };
