@@ -14,12 +14,17 @@
 # is lost (its busywait then times out after 20 s and `set -e` ends it with status 1 and no
 # output). A module that does not deliver fails every attempt.
 #
-# The tree is under $NC_KCACHE (default /root/.cache/netconsole-rs, scripts/toolchain.sh); the
-# guest mounts a tmpfs over /root, so the selftest runs in a private mount namespace where that
-# tmpfs is unmounted and the host's /root (the read-only 9p root) shows through.
+# The tree is under $NC_KCACHE (default /root/.cache/netconsole-rs, scripts/toolchain.sh), which
+# tests/vm/run shares with the guest at the same path. (With a runner that does not, the guest's
+# tmpfs over /root hides it: the selftest then runs in a private mount namespace where that
+# tmpfs is unmounted and the host's /root, on the read-only 9p root, shows through.)
 . "$(dirname "$0")/../lib/topology.sh"
 
-tree=${NC_KCACHE:-/root/.cache/netconsole-rs}/src/linux-source-6.12
+# The kernel cache: $NC_KCACHE, else where the runner mounted it (9p tag nckcache), else the
+# host's default.
+kcache=${NC_KCACHE:-}
+[ -n "$kcache" ] || kcache=$(awk '$1 == "nckcache" { print $2; exit }' /proc/mounts)
+tree=${kcache:-/root/.cache/netconsole-rs}/src/linux-source-6.12
 rel=tools/testing/selftests/drivers/net/netcons_basic.sh
 
 [ "$(id -u)" = 0 ] || skip "must run as root"
@@ -83,7 +88,7 @@ done
 [ $fails -gt 0 ] && [ $rc = 0 ] && info "passed on attempt $attempt ($fails missed socat's 2-second window)"
 
 case $rc in
-98) skip "the selftest is not there: $tree/$rel (NC_KCACHE?)" ;;
+98) skip "the selftest is not there: $tree/$rel (unpacked by scripts/build-kernel.sh; NC_KCACHE?)" ;;
 99) fail "cannot unmount the guest's $hide to reach $tree" ;;
 esac
 if [ -d /sys/module/netconsole ]; then

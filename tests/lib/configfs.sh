@@ -48,6 +48,7 @@
 # Waits:   msg_wait FILE MARKER [N [TIMEOUT]], msg_count, msg_get (no check counted)
 # End:     cfs_finish            print the count; exit 1 (with diagnostics) if a check failed
 #          rust_only_note        (rust-only files) say that failures on C are expected
+# NC_CFS_TIMING=1 (passed into the guest by tests/vm/run) stamps every "ok" line with the time.
 
 NC_CFG=/sys/kernel/config/netconsole
 NC_CHECKS=0
@@ -390,7 +391,7 @@ cfs_mkdir() {
 
 cfs_rmdir() {
 	local k
-	if cfs_req ls "$NC_CFG/$1/userdata"; then
+	if cfs_req lsdirs "$NC_CFG/$1/userdata"; then
 		for k in $CFS_REPLY; do
 			cfs_req rmdir "$NC_CFG/$1/userdata/$k" || fail "rmdir userdata/$k of $1: $CFS_ERRNO"
 		done
