@@ -85,10 +85,9 @@ impl<W: ConsoleWrite> Console<W> {
             return;
         }
         let raw = self.raw.get();
-        // SAFETY: The console is not registered (type invariant), so nothing else reads or
-        // writes `raw`. A `Console` can only be created through `PinInit` (it is `!Unpin`), so
-        // `self` is pinned: the address stored in `data` stays valid until `PinnedDrop`
-        // unregisters the console.
+        // A `Console` can only be created through `PinInit` (it is `!Unpin`): `self` is pinned.
+        // SAFETY: Not registered (type invariant), so nothing else uses `raw`; `self` is pinned,
+        // so the address stored in `data` stays valid until `PinnedDrop` unregisters it.
         let ok = unsafe {
             (*raw).data = (self as *const Self).cast_mut().cast();
             let printbuffer = bindings::cons_flags_CON_PRINTBUFFER as i16;

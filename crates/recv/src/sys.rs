@@ -220,10 +220,9 @@ impl RecvBatch {
                 h
             })
             .collect();
-        // SAFETY: each header points to one live iovec (into a buffer of `iov_len` bytes) and
-        // one live `sockaddr_storage` of the size given; `bufs`, `addrs`, `iovs` and `hdrs` all
-        // outlive the call and are not touched during it; `vlen` is the length of `hdrs`; a
-        // null timeout is allowed.
+        // `bufs`, `addrs`, `iovs` and `hdrs` all outlive the call and are not touched during it.
+        // SAFETY: each header points to one live iovec (a buffer of `iov_len` bytes) and one
+        // live `sockaddr_storage` of the size given; `vlen` is `hdrs.len()`; null timeout is ok.
         let r = unsafe {
             libc::recvmmsg(
                 sock.as_raw_fd(),
