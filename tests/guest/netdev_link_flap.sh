@@ -12,17 +12,8 @@
 . "$(dirname "$0")/../lib/netdev.sh"
 
 topo_setup
-recv=$NC_TMP/cmdline0.recv
-start_receiver 6666 "$recv"
-load_netconsole "+6665@$SRCIP/$SRCIF,6666@$DSTIP/$DSTMAC"
-nd_setup
-kind=$(nc_kind ext)
-
-expect_mkdir 0 cmdline0
-expect_value cmdline0 enabled '1\n'
-marker=$(nc_marker up)
-kmsg_write "$marker"
-msg_expect "$recv" "$marker" "$kind"
+nd_boot_target "$SRCIF"
+nd_first_message up
 
 for round in 1 2; do
 	log_mark

@@ -20,27 +20,14 @@ NEWIF=nc-mac
 topo_setup
 nd_mac "$SRCIF" "$MAC"
 SRCMAC=$MAC
-recv=$NC_TMP/cmdline0.recv
-start_receiver 6666 "$recv"
-load_netconsole "+6665@$SRCIP/$MAC,6666@$DSTIP/$DSTMAC"
-nd_setup
+nd_boot_target "$MAC"
 rust_only_note
-kind=$(nc_kind ext)
-
-expect_mkdir 0 cmdline0
-expect_value cmdline0 enabled '1\n'
 expect_value cmdline0 local_mac "$MAC\\n"
 attr_read cmdline0 dev_name
 info "bound by MAC: dev_name reads '$ATTR_VALUE'"
-marker=$(nc_marker before)
-kmsg_write "$marker"
-msg_expect "$recv" "$marker" "$kind"
+nd_first_message before
 
-log_mark
-nd_del "$NSIM_SRC_ID"
-pass "deleting $SRCIF completes (${ND_DEL_MS} ms)"
-expect_value cmdline0 enabled '0\n'
-expect_log "network logging stopped on interface $SRCIF as it unregistered"
+nd_unregister_src
 
 # Back with a random address: NETDEV_REGISTER does not match.
 nd_new "$NSIM_SRC_ID"

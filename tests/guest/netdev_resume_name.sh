@@ -14,24 +14,11 @@
 . "$(dirname "$0")/../lib/netdev.sh"
 
 topo_setup
-recv=$NC_TMP/cmdline0.recv
-start_receiver 6666 "$recv"
-load_netconsole "+6665@$SRCIP/$SRCIF,6666@$DSTIP/$DSTMAC"
-nd_setup
+nd_boot_target "$SRCIF"
 rust_only_note
-kind=$(nc_kind ext)
+nd_first_message before
 
-expect_mkdir 0 cmdline0
-expect_value cmdline0 enabled '1\n'
-marker=$(nc_marker before)
-kmsg_write "$marker"
-msg_expect "$recv" "$marker" "$kind"
-
-log_mark
-nd_del "$NSIM_SRC_ID"
-pass "deleting $SRCIF completes (${ND_DEL_MS} ms)"
-expect_value cmdline0 enabled '0\n'
-expect_log "network logging stopped on interface $SRCIF as it unregistered"
+nd_unregister_src
 
 # The device comes back under the kernel's name first: that name does not match.
 nd_new "$NSIM_SRC_ID"

@@ -13,18 +13,9 @@
 . "$(dirname "$0")/../lib/netdev.sh"
 
 topo_setup
-recv=$NC_TMP/cmdline0.recv
-start_receiver 6666 "$recv"
-load_netconsole "+6665@$SRCIP/$SRCIF,6666@$DSTIP/$DSTMAC"
-nd_setup
-kind=$(nc_kind ext)
-
-expect_mkdir 0 cmdline0
-expect_value cmdline0 enabled '1\n'
+nd_boot_target "$SRCIF"
 expect_value cmdline0 dev_name "$SRCIF\\n"
-marker=$(nc_marker before)
-kmsg_write "$marker"
-msg_expect "$recv" "$marker" "$kind"
+nd_first_message before
 
 log_mark
 nd_del "$NSIM_SRC_ID"

@@ -281,6 +281,37 @@ nd_cleanup_extras() {
 	return $rc
 }
 
+# nd_boot_target DEV: a receiver on port 6666 ($recv), netconsole loaded with an extended boot
+# target on DEV (a name or a MAC), the netdev helpers started, `cmdline0` attached and
+# enabled; $kind is what that target sends.
+nd_boot_target() {
+	recv=$NC_TMP/cmdline0.recv
+	start_receiver 6666 "$recv"
+	load_netconsole "+6665@$SRCIP/$1,6666@$DSTIP/$DSTMAC"
+	nd_setup
+	kind=$(nc_kind ext)
+	expect_mkdir 0 cmdline0
+	expect_value cmdline0 enabled '1\n'
+}
+
+# nd_first_message TAG: a message logged now reaches the receiver, exactly.
+nd_first_message() {
+	local marker
+	marker=$(nc_marker "$1")
+	kmsg_write "$marker"
+	msg_expect "$recv" "$marker" "$kind"
+}
+
+# nd_unregister_src: delete the sender device: promptly, `cmdline0` then reads disabled and the
+# log says why.
+nd_unregister_src() {
+	log_mark
+	nd_del "$NSIM_SRC_ID"
+	pass "deleting $SRCIF completes (${ND_DEL_MS} ms)"
+	expect_value cmdline0 enabled '0\n'
+	expect_log "network logging stopped on interface $SRCIF as it unregistered"
+}
+
 nd_exit() {
 	local rc=$?
 	trap - EXIT
