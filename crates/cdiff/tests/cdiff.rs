@@ -19,38 +19,31 @@ mod diff {
     use netconsole_cdiff::compare::{self, TargetOutcome};
     use netconsole_pure::addr::IpAddr;
 
-    /// xorshift64*: deterministic inputs, no extra crates. `CDIFF_SEED` picks another stream
-    /// and `CDIFF_ROUNDS` scales the counts (for long runs by hand).
-    struct Rng(u64);
+    use netconsole_testrng::Rng;
 
-    impl Rng {
-        fn new(salt: u64) -> Self {
-            let seed = std::env::var("CDIFF_SEED")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0x6e63_6469_6666u64);
-            Rng((seed ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1)
-        }
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn chance(&mut self, percent: usize) -> bool {
-            self.below(100) < percent
-        }
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            &items[self.below(items.len())]
-        }
-        fn text(&mut self, alphabet: &[u8], max: usize) -> Vec<u8> {
-            let n = self.below(max + 1);
-            (0..n).map(|_| *self.pick(alphabet)).collect()
-        }
+    /// Deterministic inputs: `CDIFF_SEED` picks another stream and `CDIFF_ROUNDS` scales the
+    /// counts (for long runs by hand).
+    fn rng(salt: u64) -> Rng {
+        let seed = std::env::var("CDIFF_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x6e63_6469_6666u64);
+        Rng::new((seed ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1)
+    }
+
+    /// Input shapes on top of the shared generator.
+    trait Inputs {
+        /// Up to `max` bytes from `alphabet`.
+        fn text_upto(&mut self, alphabet: &[u8], max: usize) -> Vec<u8>;
         /// A few random edits: replace, insert, delete, duplicate a span.
+        fn mutate(&mut self, s: &mut Vec<u8>, alphabet: &[u8]);
+    }
+
+    impl Inputs for Rng {
+        fn text_upto(&mut self, alphabet: &[u8], max: usize) -> Vec<u8> {
+            let n = self.below(max + 1);
+            self.text(alphabet, n)
+        }
         fn mutate(&mut self, s: &mut Vec<u8>, alphabet: &[u8]) {
             for _ in 0..=self.below(3) {
                 let at = self.below(s.len() + 1);
@@ -158,7 +151,7 @@ mod diff {
     fn ip_text(r: &mut Rng) -> Vec<u8> {
         let mut s = match r.below(5) {
             0 => ipv4_text(r),
-            1 => r.text(IP_ALPHABET, 20),
+            1 => r.text_upto(IP_ALPHABET, 20),
             _ => ipv6_text(r),
         };
         if r.chance(40) {
@@ -223,7 +216,7 @@ mod diff {
     ];
 
     fn ip_inputs(salt: u64, n: usize) -> impl Iterator<Item = Vec<u8>> {
-        let mut r = Rng::new(salt);
+        let mut r = rng(salt);
         IP_EDGES
             .iter()
             .map(|s| s.as_bytes().to_vec())
@@ -266,7 +259,7 @@ mod diff {
 
     #[test]
     fn mac_pton() {
-        let mut r = Rng::new(4);
+        let mut r = rng(4);
         let edges: &[&[u8]] = &[
             b"",
             b"00:11:22:33:44:55",
@@ -293,7 +286,7 @@ mod diff {
                     }
                     s
                 } else {
-                    r.text(MAC_ALPHABET, 20)
+                    r.text_upto(MAC_ALPHABET, 20)
                 };
                 if r.chance(50) {
                     r.mutate(&mut s, MAC_ALPHABET);
@@ -308,7 +301,7 @@ mod diff {
 
     #[test]
     fn kstrtou16() {
-        let mut r = Rng::new(5);
+        let mut r = rng(5);
         let edges: &[&str] = &[
             "",
             "+",
@@ -349,7 +342,7 @@ mod diff {
                         (0..digits).map(|_| b'0' + r.below(10) as u8).collect()
                     }
                     2 => format!("+{}\n", r.below(70_000)).into_bytes(),
-                    _ => r.text(ALPHABET, 8),
+                    _ => r.text_upto(ALPHABET, 8),
                 };
                 if r.chance(30) {
                     r.mutate(&mut s, ALPHABET);
@@ -403,7 +396,7 @@ mod diff {
             0 | 1 => {}
             2 => s.extend_from_slice(b"00:11:22:33:44:55"),
             3 => s.extend_from_slice(b"averyveryverylongdevicename"),
-            4 => s.extend(r.text(b"abc0:@/", 6)),
+            4 => s.extend(r.text_upto(b"abc0:@/", 6)),
             _ => {
                 let names: [&[u8]; 4] = [b"eth0", b"enp0s3", b"br-lan", b"lo"];
                 let name = *r.pick(&names);
@@ -419,7 +412,7 @@ mod diff {
         match r.below(5) {
             0 | 1 => {}
             2 => s.extend_from_slice(b"ff:ff:ff:ff:ff:ff"),
-            3 => s.extend(r.text(MAC_ALPHABET, 19)),
+            3 => s.extend(r.text_upto(MAC_ALPHABET, 19)),
             _ => s.extend_from_slice(b"00:1B:21:0a:bc:DE"),
         }
         if r.chance(30) {
@@ -463,7 +456,7 @@ mod diff {
 
     #[test]
     fn netpoll_parse_options() {
-        let mut r = Rng::new(6);
+        let mut r = rng(6);
         let (mut ok, mut at, mut ws) = (0, 0, 0);
         let inputs = TARGET_EDGES
             .iter()

@@ -22,20 +22,7 @@ fn ip_str(a: &IpAddr) -> String {
     String::from_utf8(buf[..n].to_vec()).unwrap()
 }
 
-/// A small deterministic PRNG (xorshift64*), so tests need no extra crates.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use netconsole_testrng::Rng;
 
 #[test]
 fn ipv4_valid() {
@@ -173,7 +160,7 @@ fn parse_ip_stops_at_nul_like_c() {
 
 #[test]
 fn ipv6_random_roundtrip_against_std() {
-    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut rng = Rng::new(0x1234_5678_9abc_def1);
     for _ in 0..20_000 {
         let mut words = [0u16; 8];
         for w in &mut words {
@@ -181,7 +168,7 @@ fn ipv6_random_roundtrip_against_std() {
             *w = match rng.below(3) {
                 0 => 0,
                 1 => rng.below(16) as u16,
-                _ => rng.next() as u16,
+                _ => rng.next_u64() as u16,
             };
         }
         let addr = Ipv6Addr::from(words);
@@ -214,9 +201,9 @@ fn ipv6_random_roundtrip_against_std() {
 
 #[test]
 fn ipv4_random_roundtrip() {
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for _ in 0..10_000 {
-        let o = (rng.next() as u32).to_be_bytes();
+        let o = (rng.next_u64() as u32).to_be_bytes();
         let a = Ipv4Addr::from(o);
         assert_eq!(parse_ip(a.to_string().as_bytes()), Some(IpAddr::V4(o)));
         assert_eq!(ip_str(&IpAddr::V4(o)), a.to_string());
@@ -252,18 +239,27 @@ fn format_ipv6_compressed() {
 #[test]
 fn format_ipv6_matches_std_outside_isatap() {
     // std's Display follows RFC 5952 like %pI6c, except that it knows nothing about ISATAP.
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for _ in 0..20_000 {
         let mut words = [0u16; 8];
         for w in &mut words {
             *w = if rng.below(2) == 0 {
                 0
             } else {
-                rng.next() as u16
+                rng.next_u64() as u16
             };
         }
         if rng.below(10) == 0 {
-            words = [0, 0, 0, 0, 0, 0xffff, rng.next() as u16, rng.next() as u16];
+            words = [
+                0,
+                0,
+                0,
+                0,
+                0,
+                0xffff,
+                rng.next_u64() as u16,
+                rng.next_u64() as u16,
+            ];
         }
         let a = Ipv6Addr::from(words);
         let o = a.octets();
@@ -382,12 +378,10 @@ fn u16_kstrtou16() {
 #[test]
 fn parsers_never_panic_on_noise() {
     let alphabet = b"0123456789abcdefABCDEFxg:./ ,@;+-\n\t\0\xff";
-    let mut rng = Rng(99);
+    let mut rng = Rng::new(99);
     for _ in 0..100_000 {
-        let len = rng.below(48) as usize;
-        let s: Vec<u8> = (0..len)
-            .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize])
-            .collect();
+        let len = rng.below(48);
+        let s: Vec<u8> = (0..len).map(|_| *rng.pick(alphabet)).collect();
         if let Some(a) = parse_ip(&s) {
             // Whatever parses prints to something that parses to the same address.
             let t = ip_str(&a);

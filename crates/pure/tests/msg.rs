@@ -5,27 +5,10 @@ use netconsole_pure::msg::{
     basic_chunks, extended_len, format_decimal, send_extended, MsgError, Sysdata, MAX_PRINT_CHUNK,
 };
 
-/// A small deterministic PRNG (xorshift64*), so tests need no extra crates.
-struct Rng(u64);
+use netconsole_testrng::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn text(&mut self, len: usize) -> Vec<u8> {
-        // Any bytes, including ';', NUL and non-UTF-8, may appear in the text.
-        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz ,;=\n\0\xff";
-        (0..len)
-            .map(|_| ALPHABET[self.below(ALPHABET.len())])
-            .collect()
-    }
-}
+/// Any bytes, including ';', NUL and non-UTF-8, may appear in the text.
+const TEXT: &[u8] = b"abcdefghijklmnopqrstuvwxyz ,;=\n\0\xff";
 
 fn sysdata_bytes(s: &Sysdata<'_>) -> Vec<u8> {
     let mut v = Vec::new();
@@ -403,7 +386,7 @@ fn message_bytes_are_copied_verbatim() {
 
 #[test]
 fn random_sizes_match_reference() {
-    let mut rng = Rng(0xdead_beef_cafe_f00d);
+    let mut rng = Rng::new(0xdead_beef_cafe_f00d);
     let mut fragmented = 0;
     for _ in 0..4000 {
         let header: Vec<u8> = match rng.below(4) {
@@ -412,7 +395,10 @@ fn random_sizes_match_reference() {
             2 => Vec::new(),
             _ => {
                 let n = rng.below(60);
-                rng.text(n).into_iter().filter(|&b| b != b';').collect()
+                rng.text(TEXT, n)
+                    .into_iter()
+                    .filter(|&b| b != b';')
+                    .collect()
             }
         };
         let release: Option<Vec<u8>> = match rng.below(3) {
@@ -420,28 +406,30 @@ fn random_sizes_match_reference() {
             1 => Some(b"6.12.117-amd64".to_vec()),
             _ => {
                 let n = rng.below(65);
-                Some(rng.text(n))
+                Some(rng.text(TEXT, n))
             }
         };
         let mut userdata = Vec::new();
         for k in 0..[0, 0, 1, 3, 16, 40][rng.below(6)] {
             userdata.extend_from_slice(format!(" k{k}=").as_bytes());
             let vlen = [1, 199, rng.below(200) + 1][rng.below(3)];
-            userdata.extend(
-                rng.text(vlen)
-                    .into_iter()
-                    .map(|b| if b == b'\n' { b'.' } else { b }),
-            );
+            userdata.extend(rng.text(TEXT, vlen).into_iter().map(|b| {
+                if b == b'\n' {
+                    b'.'
+                } else {
+                    b
+                }
+            }));
             userdata.push(b'\n');
         }
         let task_len = rng.below(16);
-        let task = rng.text(task_len);
+        let task = rng.text(TEXT, task_len);
         let srel = b"6.12.117-amd64".to_vec();
         let sys = Sysdata {
-            cpu: (rng.below(2) == 0).then(|| rng.next() as u32),
+            cpu: (rng.below(2) == 0).then(|| rng.next_u64() as u32),
             taskname: (rng.below(2) == 0).then_some(&task[..]),
             release: (rng.below(2) == 0).then_some(&srel[..]),
-            msgid: (rng.below(2) == 0).then(|| rng.next() as u32),
+            msgid: (rng.below(2) == 0).then(|| rng.next_u64() as u32),
         };
         let fixed = header.len()
             + 1
@@ -465,7 +453,7 @@ fn random_sizes_match_reference() {
         if rng.below(30) != 0 {
             record.push(b';');
         }
-        record.extend(rng.text(text_len));
+        record.extend(rng.text(TEXT, text_len));
 
         let (r, d) = run(&record, release.as_deref(), &userdata, &sys);
         let want = reference(&record, release.as_deref(), &userdata, &sys);

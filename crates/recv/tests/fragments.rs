@@ -12,25 +12,7 @@ use netconsole_recv::loss::Counter;
 use netconsole_recv::reassemble::DropReason;
 use netconsole_recv::{Event, Extended, Limits, Payload, Receiver, SENDER_OVERHEAD};
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            v.swap(i, self.below(i + 1));
-        }
-    }
-}
+use netconsole_testrng::Rng;
 
 /// What a target would send for one message.
 struct Sent {
@@ -116,7 +98,7 @@ fn addr(port: u16) -> SocketAddr {
 
 #[test]
 fn in_order() {
-    let mut rng = Rng(1);
+    let mut rng = Rng::new(1);
     let mut r = Receiver::new(Limits::default());
     let now = Instant::now();
     let mut out = Vec::new();
@@ -140,7 +122,7 @@ fn in_order() {
 
 #[test]
 fn shuffled_and_duplicated_within_each_message() {
-    let mut rng = Rng(2);
+    let mut rng = Rng::new(2);
     let mut r = Receiver::new(Limits::default());
     let now = Instant::now();
     let mut out = Vec::new();
@@ -170,7 +152,7 @@ fn shuffled_and_duplicated_within_each_message() {
 
 #[test]
 fn interleaved_senders() {
-    let mut rng = Rng(3);
+    let mut rng = Rng::new(3);
     let mut r = Receiver::new(Limits::default());
     let now = Instant::now();
     let mut out = Vec::new();
@@ -225,7 +207,7 @@ fn interleaved_senders() {
 
 #[test]
 fn missing_fragments_are_reported_and_loss_counted() {
-    let mut rng = Rng(4);
+    let mut rng = Rng::new(4);
     let mut r = Receiver::new(Limits::default());
     let t0 = Instant::now();
     let mut out = Vec::new();
@@ -298,7 +280,7 @@ fn missing_fragments_are_reported_and_loss_counted() {
 
 #[test]
 fn incomplete_messages_are_reported_on_finish() {
-    let mut rng = Rng(5);
+    let mut rng = Rng::new(5);
     let mut r = Receiver::new(Limits::default());
     let now = Instant::now();
     let mut out = Vec::new();

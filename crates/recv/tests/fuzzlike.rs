@@ -12,25 +12,7 @@ use netconsole_pure::msg::{send_extended, Sysdata, MAX_PRINT_CHUNK};
 use netconsole_recv::record::{parse_body, parse_datagram, Datagram};
 use netconsole_recv::{output, reassemble, Event, Limits, Receiver};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-    fn pick<'a>(&mut self, v: &[&'a [u8]]) -> &'a [u8] {
-        v[self.below(v.len())]
-    }
-}
+use netconsole_testrng::Rng;
 
 const NUMBERS: &[&[u8]] = &[
     b"0",
@@ -55,25 +37,25 @@ const NUMBERS: &[&[u8]] = &[
 fn hostile(rng: &mut Rng) -> Vec<u8> {
     let mut d = Vec::new();
     if rng.below(3) == 0 {
-        d.extend_from_slice(rng.pick(&[b"6.12.117,", b"5,", b"a,b,", b",", b"r"]));
+        d.extend_from_slice(rng.pick_bytes(&[b"6.12.117,", b"5,", b"a,b,", b",", b"r"]));
     }
     for i in 0..3 {
-        d.extend_from_slice(rng.pick(NUMBERS));
+        d.extend_from_slice(rng.pick_bytes(NUMBERS));
         if i < 2 || rng.below(8) != 0 {
             d.push(b',');
         }
     }
-    d.extend_from_slice(rng.pick(&[b"-", b"c", b"7", b"", b"=", b"-x"]));
+    d.extend_from_slice(rng.pick_bytes(&[b"-", b"c", b"7", b"", b"=", b"-x"]));
     if rng.below(2) == 0 {
         d.extend_from_slice(b",caller=T1");
     }
     if rng.below(4) != 0 {
         d.extend_from_slice(b",ncfrag=");
-        d.extend_from_slice(rng.pick(NUMBERS));
+        d.extend_from_slice(rng.pick_bytes(NUMBERS));
         if rng.below(8) != 0 {
             d.push(b'/');
         }
-        d.extend_from_slice(rng.pick(NUMBERS));
+        d.extend_from_slice(rng.pick_bytes(NUMBERS));
     }
     if rng.below(10) != 0 {
         d.push(b';');
@@ -86,7 +68,7 @@ fn hostile(rng: &mut Rng) -> Vec<u8> {
     let body = rng.bytes(n);
     d.extend_from_slice(&body);
     if rng.below(2) == 0 {
-        d.extend_from_slice(rng.pick(&[
+        d.extend_from_slice(rng.pick_bytes(&[
             b"\n cpu=1\n msgid=3\n",
             b"\n msgid=4294967295\n",
             b"\n k=v\n",
@@ -120,11 +102,13 @@ fn mutate(rng: &mut Rng, d: &mut Vec<u8>) {
         }
         let i = rng.below(d.len());
         match rng.below(4) {
-            0 => d[i] = rng.next() as u8,
+            0 => d[i] = rng.next_u64() as u8,
             1 => d.truncate(i),
             2 => d.insert(
                 i,
-                *rng.pick(&[b";", b",", b"/", b"\n", b"="]).first().unwrap(),
+                *rng.pick_bytes(&[b";", b",", b"/", b"\n", b"="])
+                    .first()
+                    .unwrap(),
             ),
             _ => {
                 d.remove(i);
@@ -168,7 +152,7 @@ fn random_datagrams_never_panic_and_stay_bounded() {
         line_timeout: Duration::from_millis(200),
     };
     let mut r = Receiver::new(limits.clone());
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut rng = Rng::new(0x5eed_1234_abcd_0001);
     let t0 = Instant::now();
     let mut ms = 0u64;
     let mut out = Vec::new();
