@@ -333,7 +333,10 @@ pub fn parse_u64(s: &[u8]) -> Result<u64, Errno> {
         .iter()
         .position(|c| !c.is_ascii_digit())
         .unwrap_or(s.len());
-    let (digits, rest) = (s.get(..n).ok_or(Errno::Inval)?, s.get(n..).ok_or(Errno::Inval)?);
+    let (digits, rest) = (
+        s.get(..n).ok_or(Errno::Inval)?,
+        s.get(n..).ok_or(Errno::Inval)?,
+    );
     let mut res: u64 = 0;
     let mut overflow = false;
     for &c in digits {
