@@ -11,6 +11,7 @@
 # Basic targets filter too: 6.12's basic console is not told a message's level, so the module
 # reads the record back from the log by the console's sequence number (Documentation); a basic
 # target with loglevel 4 sends the level-3 line exactly and not the level-6 one.
+# console-modes: legacy nbcon
 . "$(dirname "$0")/../lib/topology.sh"
 . "$(dirname "$0")/../lib/configfs.sh"
 
