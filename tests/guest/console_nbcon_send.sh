@@ -60,8 +60,9 @@ long=$(nc_marker long-head)
 tail_marker=TAIL$(date +%s%N | sha256sum | cut -c1-8)
 kmsg_write "$long-$filler-$tail_marker"
 msg_wait "$basic" "$tail_marker" 1 10 || bad "no basic chunk with the end of the long line"
+# Two fragments: the only message longer than a datagram (the chunks of one message are sent
+# in order, so both basic chunks are there once the tail's is).
 msg_wait "$ext" "ncfrag=" 2 10 || bad "no extended fragments of the long line"
-sleep 1
 if "$NC_PY" -S - "$NC_LIB" "$basic" "$ext" "$long" "$tail_marker" <<'EOF'; then
 import sys
 sys.path.insert(0, sys.argv[1])
