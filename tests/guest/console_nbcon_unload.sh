@@ -31,7 +31,12 @@ for mode in nbcon nbcon legacy; do
 
 	out=$(rmmod netconsole 2>&1) || fail "rmmod netconsole ($mode) with active targets failed: $out"
 	[ -d /sys/module/netconsole ] && fail "netconsole still loaded after rmmod"
-	n=$(printers)
+	# kthread_stop() has returned; the task itself may take a moment to be reaped.
+	for _ in $(seq 50); do
+		n=$(printers)
+		[ "$n" = 0 ] && break
+		sleep 0.1
+	done
 	[ "$n" = 0 ] || fail "$n printer kthreads left after rmmod"
 	marker=$(nc_marker "after-rmmod-$mode")
 	kmsg_write "$marker"
