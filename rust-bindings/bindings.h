@@ -10,12 +10,15 @@
 #include <linux/netpoll.h>
 #include <linux/configfs.h>
 #include <linux/console.h>
+#include <linux/kmsg_dump.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 
 /* Module parameters, defined in helpers.c. */
 #define NC_MAX_PARAM_LENGTH 256
 extern char nc_param_netconsole[NC_MAX_PARAM_LENGTH];
+#define NC_CONSOLE_MODE_LEN 8
+extern char nc_param_console_mode[NC_CONSOLE_MODE_LEN];
 
 bool nc_oops_only(void);
 bool nc_console_is_registered(struct console *con);
@@ -26,6 +29,7 @@ const char *nc_uts_release(void);
 
 unsigned long nc_spin_lock_irqsave(spinlock_t *lock);
 void nc_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+bool nc_spin_trylock_irqsave_bounded(spinlock_t *lock, unsigned long *flags);
 
 void nc_configfs_subsystem_init(struct configfs_subsystem *subsys, const char *name,
 				const struct config_item_type *type);

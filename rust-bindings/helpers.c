@@ -4,6 +4,7 @@
  * static inline functions and macros that Rust cannot call. No netconsole logic lives here.
  */
 #include <linux/configfs.h>
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/ipv6.h>
@@ -24,6 +25,11 @@ char nc_param_netconsole[NC_MAX_PARAM_LENGTH];
 module_param_string(netconsole, nc_param_netconsole, NC_MAX_PARAM_LENGTH, 0);
 MODULE_PARM_DESC(netconsole,
 		 " netconsole=[src-port]@[src-ip]/[dev],[tgt-port]@<tgt-ip>/[tgt-macaddr]");
+
+char nc_param_console_mode[NC_CONSOLE_MODE_LEN] = "legacy";
+module_param_string(console_mode, nc_param_console_mode, NC_CONSOLE_MODE_LEN, 0444);
+MODULE_PARM_DESC(console_mode,
+		 " legacy (default) or nbcon: the kind of console printk hands messages to");
 
 static bool oops_only;
 module_param(oops_only, bool, 0600);
@@ -103,6 +109,26 @@ unsigned long nc_spin_lock_irqsave(spinlock_t *lock)
 void nc_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 {
 	spin_unlock_irqrestore(lock, flags);
+}
+
+/*
+ * Try to take @lock with interrupts off for about 2 ms (nbcon's own spin-wait limit for a
+ * console handover). For write_atomic(): an emergency or a panic may have interrupted the
+ * holder of @lock on this very CPU, and must then give up rather than deadlock.
+ */
+bool nc_spin_trylock_irqsave_bounded(spinlock_t *lock, unsigned long *flags)
+{
+	unsigned long f;
+	unsigned int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (spin_trylock_irqsave(lock, f)) {
+			*flags = f;
+			return true;
+		}
+		udelay(1);
+	}
+	return false;
 }
 
 struct net_device *nc_netdev_notifier_info_to_dev(void *info)

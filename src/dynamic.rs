@@ -11,7 +11,6 @@ use crate::pure::{
     addr::{format_ip, format_mac, parse_u16, parse_u32, IpAddr, BROADCAST_MAC, MAX_IP_STR_LEN},
     attr::{
         parse_bool, parse_dev_name, parse_ip_attr, parse_loglevel, parse_mac_attr, trim_newline,
-        LOGLEVEL_ALL,
     },
     option::{Device, CMDLINE_PREFIX},
     userdata::{MAX_KEYS, MAX_KEY_LEN, MAX_VALUE_WRITE},
@@ -19,7 +18,7 @@ use crate::pure::{
 use crate::shared::Shared;
 use crate::sys::{
     configfs::{AttrDef, Page, SubsystemOps, TargetOps, UserdatumOps},
-    errno::{from_parse, EMSGSIZE, ENAMETOOLONG, EOPNOTSUPP},
+    errno::{from_parse, EMSGSIZE, ENAMETOOLONG},
     params,
 };
 use crate::target::{Config, Target, Userdatum};
@@ -135,10 +134,6 @@ impl TargetDir {
             return Err(EINVAL);
         }
         if enable {
-            if !cfg.opts.extended && self.target.tx.lock().loglevel < LOGLEVEL_ALL {
-                pr_err!("Not enabling netconsole. loglevel needs an extended target\n");
-                return Err(EINVAL);
-            }
             self.target.enable(&mut cfg)?;
             drop(cfg);
             self.shared.update_consoles(false);
@@ -153,12 +148,6 @@ impl TargetDir {
 
     fn store_loglevel(&self, buf: &[u8]) -> Result {
         let level = parse_loglevel(buf).map_err(from_parse)?;
-        let cfg = self.target.lock_cfg();
-        if level < LOGLEVEL_ALL && !cfg.opts.extended {
-            // The basic console is not told a message's level.
-            pr_err!("loglevel filtering needs an extended target\n");
-            return Err(EOPNOTSUPP());
-        }
         self.target.tx.lock().loglevel = level;
         Ok(())
     }

@@ -50,7 +50,11 @@ struct State {
 
 impl kernel::Module for Netconsole {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let shared = Shared::new()?;
+        let Some(mode) = sys::params::console_mode() else {
+            pr_err!("console_mode must be legacy or nbcon\n");
+            return Err(EINVAL);
+        };
+        let shared = Shared::new(mode)?;
         let ops = Dynamic {
             shared: shared.clone(),
         };

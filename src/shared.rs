@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! What the whole module shares: the target list and the two consoles.
 
-use crate::sys::console::{Console, ConsoleKind};
+use crate::sys::console::{Console, ConsoleKind, ConsoleMode};
 use crate::target::Target;
 use crate::target_list::{TargetList, TargetWriter};
 use kernel::{
@@ -28,8 +28,8 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// No targets, no console registered.
-    pub(crate) fn new() -> Result<Arc<Self>> {
+    /// No targets, no console registered; the consoles will be of `mode`.
+    pub(crate) fn new(mode: ConsoleMode) -> Result<Arc<Self>> {
         let list = Arc::pin_init(TargetList::new(), GFP_KERNEL)?;
         let writer = |kind| TargetWriter {
             list: list.clone(),
@@ -39,8 +39,8 @@ impl Shared {
         Arc::pin_init(
             try_pin_init!(Self {
                 list,
-                basic <- Console::new(ConsoleKind::Basic, basic),
-                extended <- Console::new(ConsoleKind::Extended, extended),
+                basic <- Console::new(ConsoleKind::Basic, mode, basic),
+                extended <- Console::new(ConsoleKind::Extended, mode, extended),
                 update <- new_mutex!((), "netconsole_console_update"),
             }),
             GFP_KERNEL,

@@ -2,10 +2,12 @@
 //! The list of targets, shared by the consoles' write path and the configuration paths.
 //!
 //! The write path may run in any context, so the list is behind an IRQ-safe spinlock. Targets
-//! are never torn down inside it: netpoll cleanup sleeps, so they are taken out first.
+//! are never torn down inside it: netpoll cleanup sleeps, so they are taken out first. The
+//! same spinlock is the consoles' device lock: an nbcon console's printer thread holds it
+//! around its work, so that it is serialised with the configuration as a legacy write is.
 
 use crate::sys::{
-    console::{ConsoleKind, ConsoleWrite},
+    console::{ConsoleKind, ConsoleOutput, ConsoleWrite},
     params,
     spinlock_irq::{new_spinlock_irq, SpinLockIrq},
 };
@@ -114,14 +116,30 @@ impl TargetList {
             f(t, &mut t.tx.lock());
         }
     }
+}
 
-    /// Passes `msg` to every enabled target of `kind`. Console write path.
-    fn write(&self, kind: ConsoleKind, msg: &[u8]) {
-        if params::oops_only() && !params::oops_in_progress() {
+/// Passes the message in `out` to every enabled target of `kind`. Console write path, with the
+/// target list locked.
+fn write_targets(targets: &[Arc<Target>], kind: ConsoleKind, out: &mut ConsoleOutput<'_>) {
+    if params::oops_only() && !params::oops_in_progress() {
+        return;
+    }
+    // A basic console is not told the level of the message: read it back from the log only
+    // when a target filters on it.
+    let basic_level =
+        if kind == ConsoleKind::Basic && targets.iter().any(|t| t.tx.lock().filters_level(kind)) {
+            out.basic_record_level()
+        } else {
+            None
+        };
+    for t in targets {
+        // `None`: an nbcon console lost its ownership to an emergency or a panic, which
+        // sends the message itself; stop here.
+        if out
+            .with_msg(|msg| t.tx.lock().write(kind, msg, basic_level))
+            .is_none()
+        {
             return;
-        }
-        for t in self.targets.lock().iter() {
-            t.tx.lock().write(kind, msg);
         }
     }
 }
@@ -135,7 +153,13 @@ pub(crate) struct TargetWriter {
 }
 
 impl ConsoleWrite for TargetWriter {
-    fn write(&self, msg: &[u8]) {
-        self.list.write(self.kind, msg);
+    type Device = KVec<Arc<Target>>;
+
+    fn device(&self) -> &SpinLockIrq<Self::Device> {
+        &self.list.targets
+    }
+
+    fn write(&self, targets: &mut Self::Device, out: &mut ConsoleOutput<'_>) {
+        write_targets(targets, self.kind, out);
     }
 }

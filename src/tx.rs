@@ -134,8 +134,15 @@ impl Tx {
         self.state != State::Disabled && self.kind == kind
     }
 
-    /// Sends one message of `kind`. Console write path.
-    pub(crate) fn write(&mut self, kind: ConsoleKind, msg: &[u8]) {
+    /// Whether the target is enabled for messages of `kind` and filters them by level.
+    pub(crate) fn filters_level(&self, kind: ConsoleKind) -> bool {
+        self.state == State::Enabled && self.kind == kind && self.loglevel < LOGLEVEL_ALL
+    }
+
+    /// Sends one message of `kind`. Console write path. `basic_level` is the level of a basic
+    /// message when known (an extended record carries its own); a message of unknown level is
+    /// sent.
+    pub(crate) fn write(&mut self, kind: ConsoleKind, msg: &[u8], basic_level: Option<u8>) {
         let Tx {
             state,
             kind: _,
@@ -162,10 +169,11 @@ impl Tx {
             stats.transmit_errors = stats.transmit_errors.wrapping_add(1);
             return;
         }
-        if kind == ConsoleKind::Extended
-            && *loglevel < LOGLEVEL_ALL
-            && record_level(msg).is_some_and(|l| l >= *loglevel)
-        {
+        let level = || match kind {
+            ConsoleKind::Basic => basic_level,
+            ConsoleKind::Extended => record_level(msg),
+        };
+        if *loglevel < LOGLEVEL_ALL && level().is_some_and(|l| l >= *loglevel) {
             stats.dropped_loglevel = stats.dropped_loglevel.wrapping_add(1);
             return;
         }

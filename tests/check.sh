@@ -7,7 +7,9 @@
 #   2. builds the test kernel (scripts/build-kernel.sh) and the module (make module);
 #   3. runs every tests/guest/*.sh in its own guest (tests/vm/run), with NETCONSOLE_IMPL=c
 #      (the kernel's C module) when its header says "# impl: both" and with NETCONSOLE_IMPL=rust
-#      (ours) for "both" and "rust": guest/<impl>/<test>.
+#      (ours) for "both" and "rust": guest/<impl>/<test>; a test whose header says
+#      "# console-modes: legacy nbcon" runs against ours once more with NC_CONSOLE_MODE=nbcon
+#      (module parameter console_mode=nbcon): guest/rust-nbcon/<test>.
 #
 # Usage: tests/check.sh [--impl c|rust] [--no-host] [--no-guest] [--list] [GLOB...]
 #   GLOB selects tests by short name (basic_ipv4) or full name (guest/c/basic_*, host/*).
@@ -62,9 +64,9 @@ host_selected() {
 	return 1
 }
 
-# The guest runs: "impl name script" lines.
+# The guest runs: "impl name script console-mode" lines (console mode "-": the default).
 guest_runs() {
-	local f name impls impl
+	local f name impls impl modes mode tag
 	for f in "$NC_TOP"/tests/guest/*.sh; do
 		[ -f "$f" ] || continue
 		name=$(basename "$f" .sh)
@@ -75,17 +77,24 @@ guest_runs() {
 		c) impls=c ;;
 		*) impls="c rust" ;;
 		esac
+		modes=$(sed -n 's/^# console-modes: *//p' "$f" | head -n 1)
 		for impl in $impls; do
 			[ -z "$only_impl" ] || [ "$impl" = "$only_impl" ] || continue
-			selected "guest/$impl/$name" "$name" || continue
-			echo "$impl $name $f"
+			for mode in - $modes; do
+				[ "$mode" = legacy ] && continue
+				[ "$impl" = rust ] || [ "$mode" = - ] || continue
+				tag=$impl
+				[ "$mode" = - ] || tag=$impl-$mode
+				selected "guest/$tag/$name" "$name" || continue
+				echo "$impl $name $f $mode"
+			done
 		done
 	done
 }
 
 if [ $list = 1 ]; then
 	host_selected && echo "host tests (cargo test --workspace)"
-	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 "/" $2 }'
+	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 ($4 == "-" ? "" : "-" $4) "/" $2 }'
 	exit 0
 fi
 
@@ -189,14 +198,21 @@ if [ ${#runs[@]} -gt 0 ]; then
 		fi
 	fi
 	for r in "${runs[@]}"; do
-		read -r impl name f <<<"$r"
-		tname=guest/$impl/$name
+		read -r impl name f mode <<<"$r"
+		tag=$impl
+		[ "$mode" = - ] || tag=$impl-$mode
+		tname=guest/$tag/$name
 		if [ -n "$kdir_err" ]; then tap_not_ok "$tname" "$kdir_err"; continue; fi
 		if [ "$impl" = rust ] && [ -n "$rust_err" ]; then tap_not_ok "$tname" "$rust_err"; continue; fi
-		log=$CHECK_LOGS/$impl-$name.log
+		log=$CHECK_LOGS/$tag-$name.log
 		say "$tname (log: $log)"
 		t0=$SECONDS
-		NETCONSOLE_IMPL=$impl NC_KDIR=$KDIR "$NC_TOP/tests/vm/run" --impl "$impl" "$f" >"$log" 2>&1
+		if [ "$mode" = - ]; then
+			NETCONSOLE_IMPL=$impl NC_KDIR=$KDIR "$NC_TOP/tests/vm/run" --impl "$impl" "$f" >"$log" 2>&1
+		else
+			NC_CONSOLE_MODE=$mode NETCONSOLE_IMPL=$impl NC_KDIR=$KDIR \
+				"$NC_TOP/tests/vm/run" --impl "$impl" "$f" >"$log" 2>&1
+		fi
 		rc=$?
 		took=$((SECONDS - t0))
 		case $rc in

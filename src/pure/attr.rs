@@ -96,7 +96,12 @@ pub fn parse_loglevel(buf: &[u8]) -> Result<u8, Errno> {
 /// bits of its first field (`<facility * 8 + level>,<seq>,...`).
 pub fn record_level(record: &[u8]) -> Option<u8> {
     let end = record.iter().position(|&c| c == b',')?;
-    let field = record.get(..end)?;
+    prefix_level(record.get(..end)?)
+}
+
+/// The level (0 to 7) of a `<facility * 8 + level>` number of at most five digits, as printk
+/// prints it in front of a record.
+fn prefix_level(field: &[u8]) -> Option<u8> {
     if field.is_empty() || field.len() > 5 || !field.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -107,4 +112,41 @@ pub fn record_level(record: &[u8]) -> Option<u8> {
             .checked_add(u32::from(c.wrapping_sub(b'0')))?;
     }
     Some((n & 7) as u8)
+}
+
+/// At most this many lines that printk puts in front of a basic console's text
+/// (`** N printk messages dropped **`, `** replaying previous printk message **`).
+const MAX_NOTICE_LINES: usize = 2;
+
+/// The level of the record that a basic console was given as `msg`, from `line`: the same
+/// record as `kmsg_dump_get_line(syslog=true)` formats it (`<facility * 8 + level>` in front
+/// of each console line). `None` unless `line`'s first line, without its `<N>`, is where `msg`
+/// begins once the notices printk may prepend (`** ... **` lines) are skipped: then `line` is
+/// another record (the one `msg` came from was overwritten meanwhile, or is older than what
+/// `dmesg -C` left readable), and the level is unknown.
+pub fn basic_record_level(line: &[u8], msg: &[u8]) -> Option<u8> {
+    let rest = line.strip_prefix(b"<")?;
+    let close = rest.iter().position(|&c| c == b'>')?;
+    let level = prefix_level(rest.get(..close)?)?;
+    let text = rest.get(close.checked_add(1)?..)?;
+    let first = match text.iter().position(|&c| c == b'\n') {
+        Some(nl) => text.get(..=nl)?,
+        None => text,
+    };
+    if first.is_empty() {
+        return None;
+    }
+    let mut msg = msg;
+    for _ in 0..=MAX_NOTICE_LINES {
+        if msg.starts_with(first) {
+            return Some(level);
+        }
+        let nl = msg.iter().position(|&c| c == b'\n')?;
+        let notice = msg.get(..nl)?;
+        if !(notice.starts_with(b"** ") && notice.ends_with(b" **")) {
+            return None;
+        }
+        msg = msg.get(nl.checked_add(1)?..)?;
+    }
+    None
 }

@@ -22,12 +22,6 @@ pub(crate) fn EMSGSIZE() -> Error {
     Error::from_errno(-(bindings::EMSGSIZE as i32))
 }
 
-/// `-EOPNOTSUPP`.
-#[allow(non_snake_case)]
-pub(crate) fn EOPNOTSUPP() -> Error {
-    Error::from_errno(-(bindings::EOPNOTSUPP as i32))
-}
-
 /// The kernel error for a parse error of the pure code.
 pub(crate) fn from_parse(e: crate::pure::addr::Errno) -> Error {
     match e {

@@ -5,7 +5,7 @@
 //! parameter support, and `module_param_string` keeps `netconsole=` byte-compatible with the C
 //! module (256 bytes, `netconsole.netconsole=` on the kernel command line).
 
-use super::bindings;
+use super::{bindings, console::ConsoleMode};
 use crate::pure::option::TargetOptions;
 use kernel::str::CStr;
 
@@ -17,6 +17,21 @@ pub(crate) fn netconsole_param() -> &'static [u8] {
         unsafe { &*core::ptr::addr_of!(bindings::nc_param_netconsole).cast() };
     let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
     buf.get(..len).unwrap_or(&[])
+}
+
+/// The `console_mode` parameter (`legacy`, the default, or `nbcon`; read-only), read once at
+/// module init; `None` if it is neither.
+pub(crate) fn console_mode() -> Option<ConsoleMode> {
+    // SAFETY: The buffer is a static array of the module, written only by the module loader
+    // before `init` runs (the parameter is read-only in sysfs: mode 0444).
+    let buf: &'static [u8; bindings::NC_CONSOLE_MODE_LEN as usize] =
+        unsafe { &*core::ptr::addr_of!(bindings::nc_param_console_mode).cast() };
+    let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    match buf.get(..len)? {
+        b"legacy" => Some(ConsoleMode::Legacy),
+        b"nbcon" => Some(ConsoleMode::Nbcon),
+        _ => None,
+    }
 }
 
 /// Whether the `oops_only` parameter is set (it is writable at run time).

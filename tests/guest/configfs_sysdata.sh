@@ -7,7 +7,9 @@
 # then appends, after its userdata lines and in this order, " cpu=<n>\n", " taskname=<comm>\n",
 # " release=<uname -r>\n", " msgid=<n>\n" (msgid +1 per message). cpu and taskname are those of
 # the task that logged (here a shell named nc-writer pinned to CPU 1). A basic target appends
-# nothing. Linux 6.12 has none of this.
+# nothing. Linux 6.12 has none of this. With console_mode=nbcon the printer kthread sends, and
+# cpu/taskname are its own (pr/netcon_ext0).
+# console-modes: legacy nbcon
 . "$(dirname "$0")/../lib/topology.sh"
 . "$(dirname "$0")/../lib/configfs.sh"
 
@@ -30,6 +32,13 @@ log_as_writer() {
 		fail "logging as nc-writer on CPU 1 failed"
 }
 toggles="cpu_nr_enabled taskname_enabled release_enabled msgid_enabled"
+# With console_mode=nbcon (NC_CONSOLE_MODE=nbcon) the extended console's printer kthread sends,
+# and cpu/taskname are its own (Documentation "Console modes"): pr/netcon_ext0 on any CPU.
+cpu_re=1 task=nc-writer task_re=nc-writer
+if [ "$(cat /sys/module/netconsole/parameters/console_mode 2>/dev/null)" = nbcon ]; then
+	cpu_re='\d+' task=pr/netcon_ext0 task_re=pr/netcon_ext0
+	info "console_mode=nbcon: cpu and taskname are the printer kthread's"
+fi
 
 cfs_mkdir t
 cfs_config t "$SRCIF" "$DSTIP" 6666 1
@@ -60,7 +69,7 @@ m1=$(nc_marker one) m2=$(nc_marker two) m3=$(nc_marker three)
 log_as_writer "$m1" "$m2" "$m3"
 ids=()
 for m in "$m1" "$m2" "$m3"; do
-	msg_expect_re "$ext" "$m" ext " k=v\\n cpu=1\\n taskname=nc-writer\\n release=$re_rel\\n msgid=(\\d+)\\n"
+	msg_expect_re "$ext" "$m" ext " k=v\\n cpu=$cpu_re\\n taskname=$task_re\\n release=$re_rel\\n msgid=(\\d+)\\n"
 	ids+=("$MSG_GROUPS")
 done
 if [ ${#ids[@]} = 3 ] && [ -n "${ids[0]}" ] && [ -n "${ids[2]}" ] &&
@@ -72,7 +81,7 @@ fi
 
 # One at a time.
 for a in $toggles; do expect_write t userdata/$a 0; done
-declare -A line=([cpu_nr_enabled]=' cpu=1\n' [taskname_enabled]=' taskname=nc-writer\n'
+declare -A line=([cpu_nr_enabled]=" cpu=$cpu_re\\n" [taskname_enabled]=" taskname=$task_re\\n"
 	[release_enabled]=" release=$re_rel\\n" [msgid_enabled]=' msgid=\d+\n')
 for a in $toggles; do
 	expect_write t userdata/$a 1
@@ -89,7 +98,7 @@ expect_rmdir 0 t/userdata/k
 expect_write t userdata/taskname_enabled 1
 m=$(nc_marker nokeys)
 log_as_writer "$m"
-msg_expect "$ext" "$m" ext ' taskname=nc-writer\n'
+msg_expect "$ext" "$m" ext " taskname=$task\\n"
 expect_write t enabled 0
 
 # The release attribute (prefix) and release_enabled (a line) together.
