@@ -213,6 +213,23 @@ void nc_netpoll_init(struct nc_netpoll *ncp)
 	INIT_WORK(&ncp->refill, nc_netpoll_refill);
 }
 
+/*
+ * Right after netpoll_setup(), before the target is published: tops the pool up to its 32 skbs
+ * with a sleeping allocation, since netpoll filled it with GFP_ATOMIC and may have got fewer.
+ * May sleep.
+ */
+void nc_netpoll_fill_pool(struct nc_netpoll *ncp)
+{
+	might_sleep();
+	nc_netpoll_refill(&ncp->refill);
+}
+
+/* The number of skbs in the pool now (a snapshot; any context). */
+unsigned int nc_netpoll_pool_len(struct nc_netpoll *ncp)
+{
+	return skb_queue_len_lockless(&ncp->np.skb_pool);
+}
+
 /* Before netpoll purges the pool: no refill runs or starts afterwards. May sleep. */
 void nc_netpoll_stop_refill(struct nc_netpoll *ncp)
 {

@@ -127,7 +127,8 @@ impl Netpoll {
     }
 
     /// Finds the device (in the caller's network namespace), brings it up if needed, picks a
-    /// local address if none was given, and attaches netpoll to it. May sleep (takes RTNL).
+    /// local address if none was given, and attaches netpoll to it; then fills the fallback
+    /// pool up to its 32 skbs. May sleep (takes RTNL).
     pub(crate) fn setup(self: Pin<&mut Self>) -> Result {
         if self.active {
             return Err(EBUSY);
@@ -135,11 +136,26 @@ impl Netpoll {
         // SAFETY: `raw` is a valid, unattached netpoll (type invariant, `!active`); setup is
         // called in process context.
         to_result(unsafe { bindings::netpoll_setup(self.np()) })?;
+        // SAFETY: `netpoll_setup` succeeded, so the pool is initialised; the refill work is
+        // not scheduled yet (nothing can send before the target is published), and this runs
+        // in process context, where the helper may sleep.
+        unsafe { bindings::nc_netpoll_fill_pool(self.raw.get()) };
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         // INVARIANT: `netpoll_setup` succeeded.
         this.active = true;
         Ok(())
+    }
+
+    /// The number of skbs in the fallback pool now (0 when not set up). Callable in any
+    /// context.
+    pub(crate) fn pool_len(&self) -> u32 {
+        if !self.active {
+            return 0;
+        }
+        // SAFETY: `raw` is set up (type invariant, `active`), so its pool is initialised; the
+        // helper only reads the pool's length.
+        unsafe { bindings::nc_netpoll_pool_len(self.raw.get()) }
     }
 
     /// Detaches netpoll from its device and drops the device reference, if it is set up.
