@@ -47,7 +47,7 @@ struct nc_netpoll {
 };
 
 void nc_netpoll_init(struct nc_netpoll *ncp);
-void nc_netpoll_stop_refill(struct nc_netpoll *ncp);
+void nc_netpoll_flush_pool(struct nc_netpoll *ncp);
 void nc_netpoll_fill_pool(struct nc_netpoll *ncp);
 unsigned int nc_netpoll_pool_len(struct nc_netpoll *ncp);
 struct sk_buff *nc_netpoll_alloc_frame(struct nc_netpoll *ncp, unsigned int frame_len,

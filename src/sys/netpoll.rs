@@ -164,10 +164,11 @@ impl Netpoll {
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         if this.active {
-            // SAFETY: `raw` is set up (type invariant). The refill stops before netpoll purges
-            // the pool; nothing can schedule it again (the write path no longer has `self`).
+            // SAFETY: `raw` is set up (type invariant). The pool is flushed (refill stopped,
+            // queue purged) before netpoll is released; nothing can schedule the refill again
+            // or take from the pool (the write path no longer has `self`).
             unsafe {
-                bindings::nc_netpoll_stop_refill(this.raw.get());
+                bindings::nc_netpoll_flush_pool(this.raw.get());
                 bindings::netpoll_cleanup(this.np());
             }
             // INVARIANT: cleaned up.
@@ -182,9 +183,10 @@ impl Netpoll {
         let this = unsafe { self.get_unchecked_mut() };
         if this.active {
             // SAFETY: `raw` is set up (type invariant) and RTNL is held (the token); the refill
-            // work does not take RTNL, so waiting for it here cannot deadlock.
+            // work does not take RTNL, so waiting for it here cannot deadlock. As above, the
+            // write path no longer has `self`.
             unsafe {
-                bindings::nc_netpoll_stop_refill(this.raw.get());
+                bindings::nc_netpoll_flush_pool(this.raw.get());
                 bindings::do_netpoll_cleanup(this.np());
             }
             // INVARIANT: cleaned up.
