@@ -132,8 +132,7 @@ check_burst() {
 
 # wait_pool: the refill work brings the pool back to 32 (polled; it runs on a kworker).
 wait_pool() {
-	local i
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		[ "$(stat_of pool_skbs)" = $POOL ] && return 0
 		sleep 0.1
 	done

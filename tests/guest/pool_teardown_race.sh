@@ -153,7 +153,7 @@ for t in race0 race1; do
 		if [ "$state" = enabled ]; then
 			pool=$(sed -n 's/^pool_skbs //p' $CFG/$t/stats)
 			# Only the work item refills: wait for it (polled, it runs on a kworker).
-			for i in $(seq 100); do
+			for _ in $(seq 100); do
 				[ "$pool" = 32 ] && break
 				sleep 0.1
 				pool=$(sed -n 's/^pool_skbs //p' $CFG/$t/stats)
