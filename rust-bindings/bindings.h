@@ -41,9 +41,10 @@ void nc_current_comm(char *buf);
 /*
  * A netpoll and the work item that refills its skb pool. netpoll_setup() fills np.skb_pool
  * with 32 skbs of 1502 bytes (Ethernet + IPv4 + UDP + 1460) before the device can see the
- * netpoll, and every netpoll teardown (failed setup included) purges it; in 6.12 only
- * netpoll_send_udp() uses it, which this module never calls. So it serves as the target's
- * fallback pool: taken from when an atomic allocation fails, refilled by @refill.
+ * netpoll (with GFP_ATOMIC: nc_netpoll_fill_pool() tops it up), and a failed setup purges it;
+ * in 6.12 only netpoll_send_udp() uses it, which this module never calls. So it serves as
+ * the target's fallback pool, rather than a second one: taken from when an atomic allocation
+ * fails, refilled by @refill, flushed by nc_netpoll_flush_pool() before netpoll is released.
  */
 struct nc_netpoll {
 	struct netpoll np;
@@ -51,7 +52,9 @@ struct nc_netpoll {
 };
 
 void nc_netpoll_init(struct nc_netpoll *ncp);
-void nc_netpoll_stop_refill(struct nc_netpoll *ncp);
+void nc_netpoll_flush_pool(struct nc_netpoll *ncp);
+void nc_netpoll_fill_pool(struct nc_netpoll *ncp);
+unsigned int nc_netpoll_pool_len(struct nc_netpoll *ncp);
 struct sk_buff *nc_netpoll_alloc_frame(struct nc_netpoll *ncp, unsigned int frame_len,
 				       unsigned char **frame, bool *from_pool);
 

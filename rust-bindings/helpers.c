@@ -239,18 +239,67 @@ void nc_netpoll_init(struct nc_netpoll *ncp)
 	INIT_WORK(&ncp->refill, nc_netpoll_refill);
 }
 
-/* Before netpoll purges the pool: no refill runs or starts afterwards. May sleep. */
-void nc_netpoll_stop_refill(struct nc_netpoll *ncp)
+/*
+ * Right after netpoll_setup(), before the target is published: tops the pool up to its 32 skbs
+ * with a sleeping allocation, since netpoll filled it with GFP_ATOMIC and may have got fewer.
+ * May sleep.
+ */
+void nc_netpoll_fill_pool(struct nc_netpoll *ncp)
+{
+	might_sleep();
+	nc_netpoll_refill(&ncp->refill);
+}
+
+/* The number of skbs in the pool now (a snapshot; any context). */
+unsigned int nc_netpoll_pool_len(struct nc_netpoll *ncp)
+{
+	return skb_queue_len_lockless(&ncp->np.skb_pool);
+}
+
+/*
+ * Flushes the pool once the write path can no longer reach @ncp: the refill work is cancelled
+ * (none runs or starts afterwards) and the queue purged. netpoll's own cleanup purges it too,
+ * except when it finds no npinfo on the device; this does not depend on that. May sleep.
+ */
+void nc_netpoll_flush_pool(struct nc_netpoll *ncp)
 {
 	cancel_work_sync(&ncp->refill);
+	skb_queue_purge(&ncp->np.skb_pool);
 }
+
+/* An skb of @size bytes: a normal atomic allocation, else one of the pool if it fits. */
+static struct sk_buff *nc_netpoll_get_skb(struct nc_netpoll *ncp, unsigned int size,
+					  bool *from_pool)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(size, GFP_ATOMIC | __GFP_NOWARN);
+	if (skb)
+		return skb;
+	skb = skb_dequeue(&ncp->np.skb_pool);
+	if (!skb)
+		return NULL;
+	if (skb_tailroom(skb) < size) {
+		skb_queue_head(&ncp->np.skb_pool, skb);
+		return NULL;
+	}
+	*from_pool = true;
+	if (!in_nmi())
+		schedule_work(&ncp->refill);
+	return skb;
+}
+
+/* As netpoll's find_skb(): polls before giving up, at most this many tries in all. */
+#define NC_ALLOC_TRIES 10
 
 /*
  * An skb for one Ethernet frame of @frame_len bytes on @ncp's device, with the device's
  * headroom in front (so the IP header is 16-byte aligned, as netpoll_send_udp() leaves it)
  * and its tailroom behind. *@frame points at the frame's first byte. A normal atomic
  * allocation first; if it fails, an skb of the pool when the frame fits (*@from_pool), and
- * the pool's refill is scheduled (not from NMI). Never sleeps.
+ * the pool's refill is scheduled (not from NMI). If both fail, polls the device (which also
+ * frees this CPU's completed skbs, as netpoll's find_skb() does before every send) and tries
+ * again, a bounded number of times (not in NMI). Never sleeps; interrupts are off.
  */
 struct sk_buff *nc_netpoll_alloc_frame(struct nc_netpoll *ncp, unsigned int frame_len,
 				       unsigned char **frame, bool *from_pool)
@@ -259,20 +308,13 @@ struct sk_buff *nc_netpoll_alloc_frame(struct nc_netpoll *ncp, unsigned int fram
 	unsigned int headroom = LL_RESERVED_SPACE(dev) - ETH_HLEN;
 	unsigned int size = headroom + frame_len + dev->needed_tailroom;
 	struct sk_buff *skb;
+	int tries = 1;
 
 	*from_pool = false;
-	skb = alloc_skb(size, GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		skb = skb_dequeue(&ncp->np.skb_pool);
-		if (!skb)
+	while (!(skb = nc_netpoll_get_skb(ncp, size, from_pool))) {
+		if (tries++ >= NC_ALLOC_TRIES || in_nmi())
 			return NULL;
-		if (skb_tailroom(skb) < size) {
-			skb_queue_head(&ncp->np.skb_pool, skb);
-			return NULL;
-		}
-		*from_pool = true;
-		if (!in_nmi())
-			schedule_work(&ncp->refill);
+		netpoll_poll_dev(dev);
 	}
 	skb_reserve(skb, headroom);
 	*frame = skb_put(skb, frame_len);

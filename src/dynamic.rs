@@ -153,13 +153,19 @@ impl TargetDir {
     }
 
     fn show_stats(&self, page: &mut Page<'_>) -> Result {
-        let s = self.target.tx.lock().stats;
+        let (s, pool) = {
+            let tx = self.target.tx.lock();
+            (tx.stats, tx.link.as_ref().map_or(0, |l| l.np.pool_len()))
+        };
         writeln!(page, "datagrams {}", s.datagrams)
             .and_then(|()| writeln!(page, "bytes {}", s.bytes))
             .and_then(|()| writeln!(page, "dropped_ratelimit {}", s.dropped_ratelimit))
             .and_then(|()| writeln!(page, "dropped_loglevel {}", s.dropped_loglevel))
             .and_then(|()| writeln!(page, "pool_fallbacks {}", s.pool_fallbacks))
             .and_then(|()| writeln!(page, "transmit_errors {}", s.transmit_errors))
+            .and_then(|()| writeln!(page, "dropped_nomem {}", s.dropped_nomem))
+            .and_then(|()| writeln!(page, "dropped_device_down {}", s.dropped_device_down))
+            .and_then(|()| writeln!(page, "pool_skbs {pool}"))
             .map_err(|_| EFBIG)
     }
 }

@@ -62,6 +62,22 @@ pub(crate) struct Stats {
     pub(crate) pool_fallbacks: u64,
     /// Datagrams lost: device down, no skb, or dropped by the device.
     pub(crate) transmit_errors: u64,
+    /// Of those: datagrams lost for want of an skb (normal allocation failed, pool empty).
+    pub(crate) dropped_nomem: u64,
+    /// Of those: messages (or datagrams) not sent because the device was down.
+    pub(crate) dropped_device_down: u64,
+}
+
+impl Stats {
+    /// Counts one datagram or message lost for `why`.
+    fn lost(&mut self, why: TxError) {
+        self.transmit_errors = self.transmit_errors.wrapping_add(1);
+        match why {
+            TxError::NoMem => self.dropped_nomem = self.dropped_nomem.wrapping_add(1),
+            TxError::DevDown => self.dropped_device_down = self.dropped_device_down.wrapping_add(1),
+            TxError::BadFrame | TxError::Dropped => {}
+        }
+    }
 }
 
 /// The enabled part of a target: present exactly while it is ENABLED.
@@ -166,7 +182,7 @@ impl Tx {
         }
         if !link.np.dev_running() {
             // Not sent (nothing is tried on a device that is down), but counted as lost.
-            stats.transmit_errors = stats.transmit_errors.wrapping_add(1);
+            stats.lost(TxError::DevDown);
             return;
         }
         let level = || match kind {
@@ -206,7 +222,7 @@ impl Tx {
                     });
                 if sent.is_err() {
                     // A record that cannot be fragmented (no `;` header) is dropped, as in C.
-                    stats.transmit_errors = stats.transmit_errors.wrapping_add(1);
+                    stats.lost(TxError::BadFrame);
                 }
             }
         }
@@ -239,8 +255,6 @@ fn send_datagram(np: &Netpoll, ep: &Endpoints, stats: &mut Stats, payload: &[u8]
             stats.datagrams = stats.datagrams.wrapping_add(1);
             stats.bytes = stats.bytes.wrapping_add(payload.len() as u64);
         }
-        Err(TxError::DevDown | TxError::NoMem | TxError::BadFrame | TxError::Dropped) => {
-            stats.transmit_errors = stats.transmit_errors.wrapping_add(1);
-        }
+        Err(why) => stats.lost(why),
     }
 }

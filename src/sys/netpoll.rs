@@ -127,7 +127,8 @@ impl Netpoll {
     }
 
     /// Finds the device (in the caller's network namespace), brings it up if needed, picks a
-    /// local address if none was given, and attaches netpoll to it. May sleep (takes RTNL).
+    /// local address if none was given, and attaches netpoll to it; then fills the fallback
+    /// pool up to its 32 skbs. May sleep (takes RTNL).
     pub(crate) fn setup(self: Pin<&mut Self>) -> Result {
         if self.active {
             return Err(EBUSY);
@@ -135,11 +136,26 @@ impl Netpoll {
         // SAFETY: `raw` is a valid, unattached netpoll (type invariant, `!active`); setup is
         // called in process context.
         to_result(unsafe { bindings::netpoll_setup(self.np()) })?;
+        // SAFETY: `netpoll_setup` succeeded, so the pool is initialised; the refill work is
+        // not scheduled yet (nothing can send before the target is published), and this runs
+        // in process context, where the helper may sleep.
+        unsafe { bindings::nc_netpoll_fill_pool(self.raw.get()) };
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         // INVARIANT: `netpoll_setup` succeeded.
         this.active = true;
         Ok(())
+    }
+
+    /// The number of skbs in the fallback pool now (0 when not set up). Callable in any
+    /// context.
+    pub(crate) fn pool_len(&self) -> u32 {
+        if !self.active {
+            return 0;
+        }
+        // SAFETY: `raw` is set up (type invariant, `active`), so its pool is initialised; the
+        // helper only reads the pool's length.
+        unsafe { bindings::nc_netpoll_pool_len(self.raw.get()) }
     }
 
     /// Detaches netpoll from its device and drops the device reference, if it is set up.
@@ -148,10 +164,11 @@ impl Netpoll {
         // SAFETY: Only `active` is changed; nothing is moved out of the pinned struct.
         let this = unsafe { self.get_unchecked_mut() };
         if this.active {
-            // SAFETY: `raw` is set up (type invariant). The refill stops before netpoll purges
-            // the pool; nothing can schedule it again (the write path no longer has `self`).
+            // SAFETY: `raw` is set up (type invariant). The pool is flushed (refill stopped,
+            // queue purged) before netpoll is released; nothing can schedule the refill again
+            // or take from the pool (the write path no longer has `self`).
             unsafe {
-                bindings::nc_netpoll_stop_refill(this.raw.get());
+                bindings::nc_netpoll_flush_pool(this.raw.get());
                 bindings::netpoll_cleanup(this.np());
             }
             // INVARIANT: cleaned up.
@@ -166,9 +183,10 @@ impl Netpoll {
         let this = unsafe { self.get_unchecked_mut() };
         if this.active {
             // SAFETY: `raw` is set up (type invariant) and RTNL is held (the token); the refill
-            // work does not take RTNL, so waiting for it here cannot deadlock.
+            // work does not take RTNL, so waiting for it here cannot deadlock. As above, the
+            // write path no longer has `self`.
             unsafe {
-                bindings::nc_netpoll_stop_refill(this.raw.get());
+                bindings::nc_netpoll_flush_pool(this.raw.get());
                 bindings::do_netpoll_cleanup(this.np());
             }
             // INVARIANT: cleaned up.

@@ -5,9 +5,10 @@
 # 644; a target sends only records whose level is below it, so with loglevel 4 a level-3
 # record arrives and a level-6 one does not; anything else is EINVAL) and the read-only
 # `stats` (mode 444; lines "key value": datagrams, bytes, dropped_ratelimit, dropped_loglevel,
-# pool_fallbacks, transmit_errors; all 0 on a new target; datagrams and bytes count what was
-# sent, dropped_loglevel the records filtered out, dropped_ratelimit those the rate limit
-# suppressed, and transmit_errors equals the transmit_errors attribute).
+# pool_fallbacks, transmit_errors, dropped_nomem, dropped_device_down, pool_skbs; all 0 on a
+# new target; datagrams and bytes count what was sent, dropped_loglevel the records filtered
+# out, dropped_ratelimit those the rate limit suppressed, and transmit_errors equals the
+# transmit_errors attribute).
 # Basic targets filter too: 6.12's basic console is not told a message's level, so the module
 # reads the record back from the log by the console's sequence number (Documentation); a basic
 # target with loglevel 4 sends the level-3 line exactly and not the level-6 one.
@@ -22,6 +23,7 @@ recv=$NC_TMP/basic.recv
 start_receiver 6666 "$recv"
 
 keys="datagrams bytes dropped_ratelimit dropped_loglevel pool_fallbacks transmit_errors"
+keys+=" dropped_nomem dropped_device_down pool_skbs"
 # read_stats T: STATS[key]=value from T/stats; non-zero if it is not in the expected format.
 declare -A STATS
 read_stats() {
@@ -70,7 +72,7 @@ if stats_ok t "new target"; then
 		check "$([ "${STATS[$k]}" = 0 ]; echo $?)" "stats $k of a new target is ${STATS[$k]}, expected 0"
 	done
 	lines=$(grep -o '\\n' <<<"$STATS_RAW" | wc -l)
-	check "$([ "$lines" = 6 ]; echo $?)" "stats has 6 lines ($lines)"
+	check "$([ "$lines" = 9 ]; echo $?)" "stats has 9 lines ($lines)"
 fi
 
 # ---- filtering by level ----
