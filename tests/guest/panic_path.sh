@@ -19,8 +19,9 @@
 . "$(dirname "$0")/../lib/topology.sh"
 
 [ "$(id -u)" = 0 ] || skip "must run as root"
-[ -n "${NC_HOSTNET_MAC:-}" ] && [ -d "${NC_RESULTS:-}" ] ||
+if [ -z "${NC_HOSTNET_MAC:-}" ] || [ ! -d "${NC_RESULTS:-}" ]; then
 	skip "needs the host NIC of tests/vm/run ('# hostnet: capture')"
+fi
 [ -w /proc/sysrq-trigger ] || fail "no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)"
 
 dev=

@@ -37,6 +37,7 @@ toggles="cpu_nr_enabled taskname_enabled release_enabled msgid_enabled"
 log_as() {
 	local cpu=$1
 	shift
+	# shellcheck disable=SC2016 # the writer's own "$@"
 	taskset -c "$cpu" "$NC_TMP/nc-writer" -c 'for m in "$@"; do echo "$m" >/dev/kmsg; done' \
 		nc-writer "$@" || fail "logging as nc-writer on CPU $cpu failed"
 }
@@ -78,7 +79,7 @@ cfs_mkdir b
 cfs_config b "$SRCIF" "$DSTIP" 6667 1
 expect_write a enabled 1
 expect_write b enabled 1
-for t in $toggles; do expect_write a userdata/$t 1; done
+for t in $toggles; do expect_write a userdata/"$t" 1; done
 
 # 10 messages from CPU 1, two of them fragmented; b has no sysdata yet.
 msgs=()
@@ -93,7 +94,7 @@ for m in "${msgs[@]}"; do
 done
 
 # b's toggles on; 30 more messages, 15 from each CPU, with fragmented ones.
-for t in $toggles; do expect_write b userdata/$t 1; done
+for t in $toggles; do expect_write b userdata/"$t" 1; done
 first2=
 for cpu in 0 1; do
 	msgs=()
@@ -117,16 +118,17 @@ expect "$eb" "sysrq: HELP :" "$SYS"
 
 # Each toggle off (on a) removes exactly its line; then all off.
 for t in $toggles; do
-	expect_write a userdata/$t 0
+	expect_write a userdata/"$t" 0
 	mark m "off-$t"
 	log_as 1 "$m"
 	sys_re 1 nc-writer "$t"
 	expect "$ea" "$m" " nckey=ncval\\n$SYS"
 	sys_re 1 nc-writer
 	expect "$eb" "$m" "$SYS"
-	expect_write a userdata/$t 1
+	expect_write a userdata/"$t" 1
 done
-for t in $toggles; do expect_write a userdata/$t 0; done
+for t in $toggles; do expect_write a userdata/"$t" 0; done
+last=
 mark last all-off
 log_as 1 "$last"
 expect "$ea" "$last" " nckey=ncval\\n"
@@ -140,7 +142,8 @@ for t in a b; do
 	[ $t = a ] && ud=nckey
 	out=$("$NC_PY" -S "$NC_LIB/ext_messages.py" check "$r" "$e" --release "$rel" --userdata "$ud")
 	st=$?
-	echo "$out" | sed 's/^/#   /'
+	mapfile -t lines <<<"$out"
+	printf "#   %s\n" "${lines[@]}"
 	check "$st" "target $t: $(grep -c '^ok' <<<"$out") message checks passed, $(grep -c '^FAIL' <<<"$out") failed"
 done
 # Independent counters: for the same message a's msgid is at least 10 above b's (a counted
