@@ -12,8 +12,9 @@
 # loopback, which outlives the guest). The guest logs a marker, writes what the host must have
 # received (for each target, in order: the marker, "sysrq: Trigger a crash",
 # "Kernel panic - not syncing: sysrq triggered crash" and "Kernel Offset:", which x86 prints
-# from a panic notifier once the other CPUs are stopped), then crashes; the runner checks the
-# frames (checksums included) after QEMU has exited. panic=1 (instead of the runner's -1)
+# from a panic notifier once the other CPUs are stopped), and that the basic target's
+# datagrams from the marker on are exactly lines of the serial console; then it crashes. The
+# runner checks the frames (checksums included) after QEMU has exited. panic=1 (instead of the runner's -1)
 # keeps the guest up one more second after the last line, so that QEMU has sent every frame
 # before the reset ends it.
 . "$(dirname "$0")/../lib/topology.sh"
@@ -50,6 +51,8 @@ for port in 6666 6667; do
 		printf '%s %s\n' "$port" "$text"
 	done
 done >"$expect" || fail "cannot write $expect"
+# And the basic target sends exactly what the serial console prints.
+echo "6666 !console" >>"$expect" || fail "cannot write $expect"
 sync
 info "expectations in $expect; crashing the kernel"
 echo c >/proc/sysrq-trigger

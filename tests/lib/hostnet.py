@@ -10,11 +10,14 @@ outside the guest, so it still has everything after the guest has panicked.
   hostnet.py listen --ready FILE --out FILE
       Bind 127.0.0.1 on a free port, write the port to the ready file, and record one line of
       lowercase hex per frame until SIGTERM (then read what is still queued and exit).
-  hostnet.py check FRAMES EXPECT
+  hostnet.py check FRAMES EXPECT [--console LOG]
       Decode the frames (Ethernet II, IPv4, UDP; header and UDP checksums verified) and check
       the expectations written by the guest, one per line: "<udp port> <text>". For each port
       the texts must appear in this order, each in a datagram after the one that matched the
-      previous text. Exit 0 if all do, 1 otherwise (with what arrived).
+      previous text. The line "<udp port> !console" asks that every datagram to that port,
+      from the one matching its first text on, be exactly a line of the serial console LOG
+      (a basic target sends what the serial console prints). Exit 0 if all holds, 1
+      otherwise (with what arrived).
   hostnet.py dump FRAMES [--port P]
       Show the UDP payloads (index, source, port, repr).
 """
@@ -102,20 +105,24 @@ def udp_datagrams(path):
 
 def cmd_check(a):
     grams, errors = udp_datagrams(a.frames)
-    expect = []
+    expect, as_console = [], set()
     try:
         with open(a.expect, "rb") as f:
             for line in f:
                 line = line.rstrip(b"\n")
                 if line:
                     port, _, text = line.partition(b" ")
-                    expect.append((int(port), text))
+                    if text == b"!console":
+                        as_console.add(int(port))
+                    else:
+                        expect.append((int(port), text))
     except (OSError, ValueError) as e:
         errors.append("cannot read the expectations %s: %s" % (a.expect, e))
     if not expect and not errors:
         errors.append("the guest wrote no expectations to %s" % a.expect)
     ports = sorted({p for p, _ in expect})
     after = {p: -1 for p in ports}
+    first = {}
     for port, text in expect:
         hit = next((j for j, (_, _, p, d) in enumerate(grams)
                     if p == port and j > after[port] and text in d), None)
@@ -124,7 +131,27 @@ def cmd_check(a):
                           % (port, text))
         else:
             after[port] = hit
+            first.setdefault(port, hit)
             print("# port %d: %r in datagram %d" % (port, text.decode(errors="replace"), hit))
+    if as_console:
+        try:
+            with open(a.console, "rb") as f:
+                lines = {l.rstrip(b"\r\n") + b"\n" for l in f}
+        except (OSError, TypeError) as e:
+            errors.append("'!console' needs the serial console log (--console): %s" % e)
+            lines = None
+        for port in sorted(as_console):
+            if lines is None or port not in first:
+                continue
+            these = [(j, d) for j, (_, _, p, d) in enumerate(grams)
+                     if p == port and j >= first[port]]
+            bad = [(j, d) for j, d in these if d not in lines]
+            for j, d in bad[:5]:
+                errors.append("port %d: datagram %d is no line of the serial console: %r"
+                              % (port, j, d))
+            if not bad:
+                print("# port %d: the %d datagrams from the first match on are serial console "
+                      "lines" % (port, len(these)))
     for e in errors:
         print("FAIL: hostnet: %s" % e)
     if errors:
@@ -157,6 +184,7 @@ def main(argv):
     s = sub.add_parser("check")
     s.add_argument("frames")
     s.add_argument("expect")
+    s.add_argument("--console")
     s.set_defaults(fn=cmd_check)
     s = sub.add_parser("dump")
     s.add_argument("frames")
