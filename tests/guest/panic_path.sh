@@ -5,6 +5,7 @@
 # panic: sysrq triggered crash
 # timeout: 180
 # append: panic=1
+# console-modes: legacy nbcon
 # The panic path (spec sections 4 and 5): after `echo c >/proc/sysrq-trigger` the kernel
 # panics with interrupts off and the other CPUs stopped, and what it prints on the way still
 # leaves through netpoll: a basic and an extended target on the guest's NIC to the host
