@@ -10,6 +10,10 @@
 #   make demo         boot the test kernel and watch its log arrive over UDP
 #   make clippy       the module with CLIPPY=1, and cargo clippy on the host crates
 #   make fmt          rustfmt the sources
+#   make install      build against the running kernel (or KVER=<release>, or KDIR=<dir>) and
+#                     install netconsole.ko into /lib/modules/<release>/updates/ through the
+#                     kernel's modules_install (INSTALL_MOD_PATH=<root> installs elsewhere);
+#                     modules_install is the same
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -17,7 +21,7 @@ TOOLCHAIN := . $(TOP)/scripts/lib.sh && . $(TOP)/scripts/toolchain.sh
 # KDIR is resolved when a recipe runs, so that `make clean` never builds a kernel.
 KDIR_CMD := $(if $(KDIR),echo $(KDIR),bash $(TOP)/scripts/build-kernel.sh)
 
-.PHONY: all module bootstrap kernel check demo clippy fmt fmt-check clean
+.PHONY: all module bootstrap kernel check demo clippy fmt fmt-check clean install modules_install
 
 all: module
 
@@ -26,10 +30,21 @@ module:
 	@$(TOOLCHAIN) && kdir=$$($(KDIR_CMD)) && \
 	step module make -C "$$kdir" M=$(TOP) $$NC_KMAKE_FLAGS \
 		$(if $(CLIPPY),CLIPPY=1 CLIPPY_DRIVER=$${NC_CLIPPY_DRIVER:-clippy-driver}) modules && \
-	if grep -qE '(^|: )(warning|error)' "$$NC_LOGS/module.log"; then \
+	if grep -vE '^make\[[0-9]+\]: warning: jobserver' "$$NC_LOGS/module.log" | \
+		grep -qE '(^|: )(warning|error)'; then \
 		grep -E -A12 '(^|: )(warning|error)' "$$NC_LOGS/module.log"; \
 		echo "error: the module build has warnings (full log: $$NC_LOGS/module.log)"; exit 1; \
 	fi && echo "built $(TOP)/netconsole.ko against $$kdir"
+
+# Installing is for a real kernel: KDIR defaults to the running kernel's (or KVER's) build tree,
+# not to the test kernel. The release directory is KDIR's kernel release.
+KVER ?= $(shell uname -r)
+INSTALL_KDIR = $(or $(KDIR),/lib/modules/$(KVER)/build)
+
+install modules_install:
+	@$(MAKE) --no-print-directory module KDIR=$(INSTALL_KDIR)
+	@$(TOOLCHAIN) && make -C $(INSTALL_KDIR) M=$(TOP) $$NC_KMAKE_FLAGS INSTALL_MOD_DIR=updates \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) modules_install
 
 bootstrap:
 	bash scripts/bootstrap.sh

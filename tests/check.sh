@@ -9,7 +9,9 @@
 #      (the kernel's C module) when its header says "# impl: both" and with NETCONSOLE_IMPL=rust
 #      (ours) for "both" and "rust": guest/<impl>/<test>; a test whose header says
 #      "# console-modes: legacy nbcon" runs against ours once more with NC_CONSOLE_MODE=nbcon
-#      (module parameter console_mode=nbcon): guest/rust-nbcon/<test>.
+#      (module parameter console_mode=nbcon): guest/rust-nbcon/<test>. The receiver tests (recv_*)
+#      get the release netconsole-recv (scripts/build-recv.sh);
+#   4. runs every tests/host/*.sh on the host with NC_KDIR (the test kernel): host/script/<name>.
 #
 # Usage: tests/check.sh [--impl c|rust] [--no-host] [--no-guest] [--list] [GLOB...]
 #   GLOB selects tests by short name (basic_ipv4) or full name (guest/c/basic_*, host/*).
@@ -19,7 +21,7 @@ set -uo pipefail
 . "$NC_TOP/scripts/toolchain.sh"
 cd "$NC_TOP"
 
-usage() { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 only_impl= do_host=1 do_guest=1 list=0 globs=()
 while [ $# -gt 0 ]; do
@@ -94,6 +96,8 @@ guest_runs() {
 
 if [ $list = 1 ]; then
 	host_selected && echo "host tests (cargo test --workspace)"
+	host_selected && for f in "$NC_TOP"/tests/host/*.sh; do
+		[ -f "$f" ] && echo "host/script/$(basename "$f" .sh)"; done
 	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 ($4 == "-" ? "" : "-" $4) "/" $2 }'
 	exit 0
 fi
@@ -197,6 +201,11 @@ if [ ${#runs[@]} -gt 0 ]; then
 			rust_err="make module did not produce ${NC_MODULE:-$NC_TOP/netconsole.ko}"
 		fi
 	fi
+	recv_err=
+	if printf '%s\n' "${runs[@]}" | grep -q '^[a-z]* recv_' &&
+		! bash "$NC_TOP/scripts/build-recv.sh" >/dev/null; then
+		recv_err="building netconsole-recv failed (log: $NC_LOGS/recv-build.log)"
+	fi
 	for r in "${runs[@]}"; do
 		read -r impl name f mode <<<"$r"
 		tag=$impl
@@ -204,6 +213,7 @@ if [ ${#runs[@]} -gt 0 ]; then
 		tname=guest/$tag/$name
 		if [ -n "$kdir_err" ]; then tap_not_ok "$tname" "$kdir_err"; continue; fi
 		if [ "$impl" = rust ] && [ -n "$rust_err" ]; then tap_not_ok "$tname" "$rust_err"; continue; fi
+		if [[ "$name" == recv_* ]] && [ -n "$recv_err" ]; then tap_not_ok "$tname" "$recv_err"; continue; fi
 		log=$CHECK_LOGS/$tag-$name.log
 		say "$tname (log: $log)"
 		t0=$SECONDS
@@ -226,6 +236,32 @@ if [ ${#runs[@]} -gt 0 ]; then
 		   tail -n 150 "$log" | tap_diag ;;
 		esac
 		echo "#   ${took}s"
+	done
+fi
+
+# 4. Host scripts (packaging and the like): every tests/host/*.sh, run on the host with NC_KDIR
+# set to the test kernel; exit 0 pass, 4 skip ("SKIP: reason"), else fail.
+if host_selected; then
+	for f in "$NC_TOP"/tests/host/*.sh; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f" .sh)
+		tname=host/script/$name
+		selected "$tname" "$name" || continue
+		if [ -z "${KDIR:-}" ] && ! KDIR=$(bash "$NC_TOP/scripts/build-kernel.sh"); then
+			tap_not_ok "$tname" "the test kernel did not build (see $NC_LOGS)"; continue
+		fi
+		log=$CHECK_LOGS/host-$name.log
+		say "$tname (log: $log)"
+		t0=$SECONDS
+		NC_KDIR=$KDIR bash "$f" >"$log" 2>&1
+		rc=$?
+		case $rc in
+		0) tap_ok "$tname" ;;
+		4) reason=$(sed -n 's/^SKIP: *//p' "$log" | tail -n 1); tap_skip "$tname" "${reason:-skipped}" ;;
+		*) tap_not_ok "$tname" "$(grep -m1 '^FAIL: ' "$log" | cut -c1-150)"
+		   echo "# log: $log"; tail -n 40 "$log" | tap_diag ;;
+		esac
+		echo "#   $((SECONDS - t0))s"
 	done
 fi
 
