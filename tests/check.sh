@@ -7,7 +7,8 @@
 #   2. builds the test kernel (scripts/build-kernel.sh) and the module (make module);
 #   3. runs every tests/guest/*.sh in its own guest (tests/vm/run), with NETCONSOLE_IMPL=c
 #      (the kernel's C module) when its header says "# impl: both" and with NETCONSOLE_IMPL=rust
-#      (ours) for "both" and "rust": guest/<impl>/<test>.
+#      (ours) for "both" and "rust": guest/<impl>/<test>;
+#   4. the benchmark's short mode (scripts/bench.sh --short --check): guest/bench/short.
 #
 # Usage: tests/check.sh [--impl c|rust] [--no-host] [--no-guest] [--list] [GLOB...]
 #   GLOB selects tests by short name (basic_ipv4) or full name (guest/c/basic_*, host/*).
@@ -17,7 +18,7 @@ set -uo pipefail
 . "$NC_TOP/scripts/toolchain.sh"
 cd "$NC_TOP"
 
-usage() { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 only_impl= do_host=1 do_guest=1 list=0 globs=()
 while [ $# -gt 0 ]; do
@@ -86,6 +87,8 @@ guest_runs() {
 if [ $list = 1 ]; then
 	host_selected && echo "host tests (cargo test --workspace)"
 	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 "/" $2 }'
+	[ $do_guest = 1 ] && [ -z "$only_impl" ] && selected guest/bench/short bench_short &&
+		echo guest/bench/short
 	exit 0
 fi
 
@@ -211,6 +214,23 @@ if [ ${#runs[@]} -gt 0 ]; then
 		esac
 		echo "#   ${took}s"
 	done
+fi
+
+# 4. The benchmark's short mode (scripts/bench.sh --short --check): one guest with both
+# implementations; passes when every benchmark ran and gave sane, non-zero figures (never a
+# speed threshold).
+if [ $do_guest = 1 ] && [ -z "$only_impl" ] && selected guest/bench/short bench_short; then
+	log=$CHECK_LOGS/bench-short.log
+	say "guest/bench/short (log: $log)"
+	t0=$SECONDS
+	if bash "$NC_TOP/scripts/bench.sh" --short --check >"$log" 2>&1; then
+		tap_ok guest/bench/short
+	else
+		tap_not_ok guest/bench/short "$(grep -m1 -E '^(FAIL|error): ' "$log" | cut -c1-150)"
+		echo "# log: $log"
+		tail -n 40 "$log" | tap_diag
+	fi
+	echo "#   $((SECONDS - t0))s"
 fi
 
 echo "1..$n"
