@@ -349,6 +349,10 @@ def cmd_report(args):
                 {"c": [sat["c"] / lc["c"]], "rust": [sat["rust"] / lc["rust"]]},
                 "delivered records/s at saturation over the link ceiling")
 
+    # The context of every figure, next to it.
+    for m in metrics:
+        m.update({"kernel": boot.get("kernel"), "cpus": int(boot.get("cpus", 0) or 0),
+                  "mode_c": modes["c"], "mode_rust": modes["rust"]})
     result = {
         "kernel": boot.get("kernel"), "cpus": int(boot.get("cpus", 0) or 0),
         "console_mode": modes, "module_params": params, "emulation": "QEMU TCG",

@@ -101,7 +101,7 @@ nc_params() {
 	local f v out=
 	for f in /sys/module/netconsole/parameters/*; do
 		[ -r "$f" ] || continue
-		read -r v <"$f" 2>/dev/null || v=?
+		read -r v <"$f" 2>/dev/null || v="?"
 		out+="${f##*/}:${v// /_},"
 	done
 	echo "${out%,}"
@@ -110,7 +110,7 @@ nc_params() {
 # Counters: "name value" pairs of the sender, the receiver namespace (through the receiver's
 # /proc/PID/net) and the CPU, as one string.
 counters() { # counters RECV_PID
-	local s=/sys/class/net/$SRCIF/statistics a b v line out= t errs=0
+	local s=/sys/class/net/$SRCIF/statistics a b v line out="" t errs=0
 	for a in tx_packets tx_dropped tx_errors; do read -r v <"$s/$a"; out+=" src_$a=$v"; done
 	# Our module counts the messages it could not send (configfs transmit_errors); C has none.
 	for t in "$NC_CFG"/*/transmit_errors; do
@@ -126,7 +126,10 @@ counters() { # counters RECV_PID
 	while read -r a line; do
 		if [ "$a" = Udp: ]; then
 			if [ -z "$hdr" ]; then hdr=$line; else
-				local -a h=($hdr) d=($line) i
+				local -a h d
+				local i
+				read -ra h <<<"$hdr"
+				read -ra d <<<"$line"
 				for i in "${!h[@]}"; do
 					case "${h[$i]}" in InDatagrams|RcvbufErrors|InErrors)
 						out+=" udp_${h[$i]}=${d[$i]}" ;; esac
@@ -135,7 +138,8 @@ counters() { # counters RECV_PID
 		fi
 	done <"/proc/$1/net/snmp"
 	read -r a line </proc/stat
-	local -a c=($line)
+	local -a c
+	read -ra c <<<"$line"
 	out+=" cpu_busy=$((c[0] + c[1] + c[2] + c[5] + c[6] + c[7])) cpu_idle=$((c[3] + c[4]))"
 	echo "$out"
 }
@@ -148,9 +152,11 @@ ns_start() {
 }
 
 RECV_PID=
+RECV_FILE=
 recv_start() { # recv_start FILE PORT
-	rm -f "$1.ready"
-	ip netns exec "$NC_NS" "$TOOLS/nc_bench_recv" "$2" "$1" "$1.ready" "$IDLE_MS" 600 \
+	rm -f "$1.ready" "$1.stop"
+	RECV_FILE=$1
+	ip netns exec "$NC_NS" "$TOOLS/nc_bench_recv" "$2" "$1" "$1.ready" "$1.stop" "$IDLE_MS" 600 \
 		2>>"$WORK/recv.err" &
 	RECV_PID=$!
 	local i
@@ -162,7 +168,9 @@ recv_start() { # recv_start FILE PORT
 	fail "the receiver did not start"
 }
 
+# recv_wait: the sender is done; the receiver ends when nothing came for IDLE_MS.
 recv_wait() {
+	: >"$RECV_FILE.stop"
 	wait "$RECV_PID" || fail "the receiver failed"
 	RECV_PID=
 }
@@ -177,19 +185,19 @@ ring_first_seq() {
 
 # gen_run PHASE IMPL REP SIZE RATE COUNT: one generator run with a fresh receiver.
 gen_run() {
-	local phase=$1 impl=$2 rep=$3 size=$4 rate=$5 count=$6 base c0 c1 done=0 i
+	local phase=$1 impl=$2 rep=$3 size=$4 rate=$5 count=$6 base c0 c1 fin=0 i
 	run_id=$((run_id + 1))
 	base=$phase-$impl-$rep-$size-$rate
 	recv_start "$WORK/$base.recv" 6666
 	c0=$(counters "$NS_PID")
-	insmod "$GEN" run=$run_id rate=$rate count=$count size=$size seconds=$GEN_SECS ||
+	insmod "$GEN" "run=$run_id" "rate=$rate" "count=$count" "size=$size" "seconds=$GEN_SECS" ||
 		fail "insmod $GEN failed"
 	for ((i = 0; i < 6000; i++)); do
-		read -r done <"$DBG/done" 2>/dev/null
-		[ "$done" = 1 ] && break
+		read -r fin <"$DBG/done" 2>/dev/null
+		[ "$fin" = 1 ] && break
 		nap 0.1
 	done
-	[ "$done" = 1 ] || fail "the generator did not finish in 600 s"
+	[ "$fin" = 1 ] || fail "the generator did not finish in 600 s"
 	cat "$DBG/stats" >"$WORK/$base.gen" || fail "reading the generator's stats failed"
 	# Everything the console still had to send has gone when the receiver is idle.
 	recv_wait
@@ -231,10 +239,10 @@ phase_load() { # phase_load IMPL REP RATE...: idle, 50% and 90% of the knee
 }
 
 slab_kb() {
-	local k v u
+	local k v
 	echo 2 >/proc/sys/vm/drop_caches
 	nap 0.5
-	while read -r k v u; do [ "$k" = Slab: ] && { echo "$v"; return; }; done </proc/meminfo
+	while read -r k v _; do [ "$k" = Slab: ] && { echo "$v"; return; }; done </proc/meminfo
 }
 
 phase_mem() { # phase_mem IMPL REP: slab per enabled target, and the module's own size
@@ -246,10 +254,11 @@ phase_mem() { # phase_mem IMPL REP: slab per enabled target, and the module's ow
 		for ((i = 0; i < n; i++)); do
 			t=$NC_CFG/b$i
 			mkdir "$t" || fail "mkdir $t failed"
-			echo "$SRCIF" >"$t/dev_name" && echo "$DSTIP" >"$t/remote_ip" &&
+			if ! { echo "$SRCIF" >"$t/dev_name" && echo "$DSTIP" >"$t/remote_ip" &&
 				echo "$SRCIP" >"$t/local_ip" && echo "$DSTMAC" >"$t/remote_mac" &&
-				echo $((7000 + i)) >"$t/remote_port" && echo 1 >"$t/enabled" ||
+				echo $((7000 + i)) >"$t/remote_port" && echo 1 >"$t/enabled"; }; then
 				fail "configuring target $t failed"
+			fi
 		done
 		s1=$(slab_kb)
 		echo "mem impl=$impl rep=$rep n=$n slab_before_kb=$s0 slab_after_kb=$s1 coresize=$core" \
@@ -269,7 +278,10 @@ phase_link() { # phase_link IMPL REP: raw UDP from userspace over the same link
 	done
 }
 
-save() { cp "$WORK"/*.recv "$WORK"/*.gen "$OUT"/ 2>/dev/null; rm -f "$WORK"/*.recv "$WORK"/*.gen; }
+save() {
+	cp "$WORK"/*.recv "$WORK"/*.gen "$OUT"/ 2>/dev/null
+	rm -f "$WORK"/*.recv "$WORK"/*.gen "$WORK"/*.stop "$WORK"/*.ready
+}
 
 topo_setup
 ns_start

@@ -7,10 +7,11 @@
  *
  *	u64 receive time (ns), u32 datagram length, 116 bytes: the datagram's start, zero padded
  *
- * It writes the port to READY once bound, and exits when no datagram came for IDLE_MS after
- * the first one (or after MAX_S seconds in all), or on SIGTERM.
+ * It writes the port to READY once bound. Once the file STOP exists (the sender is done), it
+ * exits when no datagram came for IDLE_MS; also after MAX_S seconds in all, or on SIGTERM.
+ * (Not on idleness alone: a guest whose CPUs the host stalls would see false idle periods.)
  *
- * Usage: nc_bench_recv PORT OUT READY IDLE_MS MAX_S
+ * Usage: nc_bench_recv PORT OUT READY STOP IDLE_MS MAX_S
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,16 +59,16 @@ int main(int argc, char **argv)
 	struct iovec iov[BATCH];
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	int one = 1, rcvbuf = 64 << 20, fd, i, n;
-	uint64_t idle_ns, deadline, last = 0, total = 0;
+	uint64_t idle_ns, deadline, last = 0, total = 0, stopping = 0;
 	FILE *out, *ready;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s PORT OUT READY IDLE_MS MAX_S\n", argv[0]);
+	if (argc != 7) {
+		fprintf(stderr, "usage: %s PORT OUT READY STOP IDLE_MS MAX_S\n", argv[0]);
 		return 2;
 	}
 	addr.sin_port = htons(atoi(argv[1]));
-	idle_ns = strtoull(argv[4], NULL, 10) * 1000000ull;
-	deadline = now_ns() + strtoull(argv[5], NULL, 10) * 1000000000ull;
+	idle_ns = strtoull(argv[5], NULL, 10) * 1000000ull;
+	deadline = now_ns() + strtoull(argv[6], NULL, 10) * 1000000000ull;
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 
@@ -95,7 +96,9 @@ int main(int argc, char **argv)
 		uint64_t t = now_ns();
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
-		if (t >= deadline || (last && t - last >= idle_ns))
+		if (!stopping && access(argv[4], F_OK) == 0)
+			stopping = t;
+		if (t >= deadline || (stopping && t - (last > stopping ? last : stopping) >= idle_ns))
 			break;
 		if (poll(&pfd, 1, 50) <= 0)
 			continue;
