@@ -78,10 +78,13 @@ nc_load() { # nc_load c|rust PARAM
 }
 
 nc_unload() {
-	local t
+	local t u
 	for t in "$NC_CFG"/*/; do
 		[ -d "$t" ] || continue
 		echo 0 >"$t/enabled" 2>/dev/null
+		for u in "$t"userdata/*/; do
+			[ -d "$u" ] && { rmdir "$u" || fail "rmdir $u failed"; }
+		done
 		rmdir "$t" || fail "rmdir $t failed"
 	done
 	rmmod netconsole || fail "rmmod netconsole failed"
@@ -183,14 +186,15 @@ ring_first_seq() {
 	echo "${r%%,*}"
 }
 
-# gen_run PHASE IMPL REP SIZE RATE COUNT: one generator run with a fresh receiver.
+# gen_run PHASE IMPL REP SIZE RATE COUNT [TEXT]: one generator run with a fresh receiver;
+# messages of SIZE bytes, TEXT (default SIZE) of them logged by the generator.
 gen_run() {
-	local phase=$1 impl=$2 rep=$3 size=$4 rate=$5 count=$6 base c0 c1 fin=0 i
+	local phase=$1 impl=$2 rep=$3 size=$4 rate=$5 count=$6 text=${7:-$4} base c0 c1 fin=0 i
 	run_id=$((run_id + 1))
 	base=$phase-$impl-$rep-$size-$rate
 	recv_start "$WORK/$base.recv" 6666
 	c0=$(counters "$NS_PID")
-	insmod "$GEN" "run=$run_id" "rate=$rate" "count=$count" "size=$size" "seconds=$GEN_SECS" ||
+	insmod "$GEN" "run=$run_id" "rate=$rate" "count=$count" "size=$text" "seconds=$GEN_SECS" ||
 		fail "insmod $GEN failed"
 	for ((i = 0; i < 6000; i++)); do
 		read -r fin <"$DBG/done" 2>/dev/null
@@ -203,22 +207,57 @@ gen_run() {
 	recv_wait
 	c1=$(counters "$NS_PID")
 	rmmod nc_bench_gen || fail "rmmod nc_bench_gen failed"
-	echo "gen run=$run_id phase=$phase impl=$impl rep=$rep size=$size rate=$rate count=$count" \
+	echo "gen run=$run_id phase=$phase impl=$impl rep=$rep size=$size text=$text rate=$rate" \
+		"count=$count" \
 		"mode=$(nc_mode) file=$base ring_first=$(ring_first_seq) before:$c0 after:$c1" >>"$MAN"
 }
 
 load_target() { nc_load "$1" "+6665@$SRCIP/$SRCIF,6666@$DSTIP/$DSTMAC"; }
 
+# cfs_target NAME PORT: an enabled extended configfs target to the receiver.
+cfs_target() {
+	local t=$NC_CFG/$1
+	mkdir "$t" || fail "mkdir $t failed"
+	if ! { echo "$SRCIF" >"$t/dev_name" && echo "$DSTIP" >"$t/remote_ip" &&
+		echo "$SRCIP" >"$t/local_ip" && echo "$DSTMAC" >"$t/remote_mac" &&
+		echo "$2" >"$t/remote_port" && echo 1 >"$t/extended" && echo 1 >"$t/enabled"; }; then
+		fail "configuring target $t failed"
+	fi
+}
+
+# userdata_fill NAME BYTES: userdata entries adding about BYTES to each message (four at most,
+# each " uN=<value>\n" with a value below 200 bytes, as C 6.12 allows).
+userdata_fill() {
+	local t=$NC_CFG/$1 left=$2 i=0 v n
+	while [ "$left" -ge 8 ] && [ $i -lt 4 ]; do
+		n=$((left - 5))
+		[ $n -gt 195 ] && n=195
+		printf -v v '%*s' "$n" ''
+		if ! { mkdir "$t/userdata/u$i" && echo "${v// /u}" >"$t/userdata/u$i/value"; }; then
+			fail "userdata u$i on $1 failed"
+		fi
+		left=$((left - n - 5)) i=$((i + 1))
+	done
+}
+
+# The sweep uses a configfs target so that messages above what one printk() record holds
+# (1000 bytes of text here) can be made of the record plus userdata, as they are in practice.
 phase_sweep() { # phase_sweep IMPL REP
-	local size rate count
-	load_target "$1"
+	local size rate count text
+	nc_load "$1" ""
+	cfs_target sweep 6666
 	echo "module impl=$1 rep=$2 mode=$(nc_mode) params=$(nc_params)" >>"$MAN"
 	for size in $SIZES; do
+		text=$size
+		if [ "$size" -gt 1000 ]; then
+			text=1000
+			userdata_fill sweep $((size - text))
+		fi
 		for rate in $RATES; do
 			count=$((rate * SECS))
 			[ "$rate" = 0 ] && count=$SAT_COUNT
 			[ "$count" -lt 100 ] && count=100
-			gen_run sweep "$1" "$2" "$size" "$rate" "$count"
+			gen_run sweep "$1" "$2" "$size" "$rate" "$count" "$text"
 		done
 	done
 	nc_unload
@@ -252,13 +291,7 @@ phase_mem() { # phase_mem IMPL REP: slab per enabled target, and the module's ow
 		nc_load "$impl" ""
 		read -r core </sys/module/netconsole/coresize
 		for ((i = 0; i < n; i++)); do
-			t=$NC_CFG/b$i
-			mkdir "$t" || fail "mkdir $t failed"
-			if ! { echo "$SRCIF" >"$t/dev_name" && echo "$DSTIP" >"$t/remote_ip" &&
-				echo "$SRCIP" >"$t/local_ip" && echo "$DSTMAC" >"$t/remote_mac" &&
-				echo $((7000 + i)) >"$t/remote_port" && echo 1 >"$t/enabled"; }; then
-				fail "configuring target $t failed"
-			fi
+			cfs_target "b$i" $((7000 + i))
 		done
 		s1=$(slab_kb)
 		echo "mem impl=$impl rep=$rep n=$n slab_before_kb=$s0 slab_after_kb=$s1 coresize=$core" \

@@ -26,7 +26,11 @@
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
-#define NCB_MAX_SIZE 4000
+/*
+ * printk() keeps at most about 1 KiB of a record's text; a longer one is cut, loses its newline
+ * and stays open until the next printk(): larger messages come from the target's userdata.
+ */
+#define NCB_MAX_SIZE 1000
 #define NCB_MAX_COUNT 1000000
 
 static unsigned int rate = 1000;
@@ -37,7 +41,7 @@ module_param(count, uint, 0444);
 MODULE_PARM_DESC(count, "records to log");
 static unsigned int size = 256;
 module_param(size, uint, 0444);
-MODULE_PARM_DESC(size, "bytes of text per record (at least the header, at most 4000)");
+MODULE_PARM_DESC(size, "bytes of text per record (at least the header, at most 1000)");
 static unsigned int seconds;
 module_param(seconds, uint, 0444);
 MODULE_PARM_DESC(seconds, "stop after this many seconds even if not all were logged (0: never)");
