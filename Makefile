@@ -8,6 +8,8 @@
 #   make KDIR=<dir>   build against another Rust-enabled kernel build tree
 #   make check        bootstrap, build everything, run all tests (host and in-guest)
 #   make demo         boot the test kernel and watch its log arrive over UDP
+#   make bench        compare with the kernel's C netconsole in one guest boot: table,
+#                     build/bench/results.json, plots (BENCH_ARGS=--short: seconds-long mode)
 #   make clippy       the module with CLIPPY=1, and cargo clippy on the host crates
 #   make fmt          rustfmt the sources
 #   make install      build against the running kernel (or KVER=<release>, or KDIR=<dir>) and
@@ -21,7 +23,7 @@ TOOLCHAIN := . $(TOP)/scripts/lib.sh && . $(TOP)/scripts/toolchain.sh
 # KDIR is resolved when a recipe runs, so that `make clean` never builds a kernel.
 KDIR_CMD := $(if $(KDIR),echo $(KDIR),bash $(TOP)/scripts/build-kernel.sh)
 
-.PHONY: all module bootstrap kernel check demo clippy fmt fmt-check clean install modules_install
+.PHONY: all module bootstrap kernel check demo bench clippy fmt fmt-check clean install modules_install
 
 all: module
 
@@ -57,6 +59,9 @@ check: bootstrap
 
 demo: bootstrap
 	bash scripts/demo.sh
+
+bench: bootstrap
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 clippy:
 	$(MAKE) module CLIPPY=1

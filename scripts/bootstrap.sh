@@ -8,7 +8,7 @@ set -euo pipefail
 PKGS=(rustc-web rust-web-src rust-web-clippy rustfmt-web linux-source-6.12
       libclang-dev clang lld llvm flex bison bc libelf-dev libssl-dev cpio kmod
       qemu-system-x86 busybox-static socat iproute2 udev procps ethtool python3
-      dkms)
+      dkms gcc gnuplot-nox)
 BINDGEN_VERSION=0.69.5
 
 missing=()

@@ -12,6 +12,7 @@
 #      (module parameter console_mode=nbcon): guest/rust-nbcon/<test>. The receiver tests (recv_*)
 #      get the release netconsole-recv (scripts/build-recv.sh);
 #   4. runs every tests/host/*.sh on the host with NC_KDIR (the test kernel): host/script/<name>.
+#   5. the benchmark's short mode (scripts/bench.sh --short --check): guest/bench/short.
 #
 # Usage: tests/check.sh [--impl c|rust] [--no-host] [--no-guest] [--list] [GLOB...]
 #   GLOB selects tests by short name (basic_ipv4) or full name (guest/c/basic_*, host/*).
@@ -21,7 +22,7 @@ set -uo pipefail
 . "$NC_TOP/scripts/toolchain.sh"
 cd "$NC_TOP"
 
-usage() { sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 only_impl= do_host=1 do_guest=1 list=0 globs=()
 while [ $# -gt 0 ]; do
@@ -99,6 +100,8 @@ if [ $list = 1 ]; then
 	host_selected && for f in "$NC_TOP"/tests/host/*.sh; do
 		[ -f "$f" ] && echo "host/script/$(basename "$f" .sh)"; done
 	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 ($4 == "-" ? "" : "-" $4) "/" $2 }'
+	[ $do_guest = 1 ] && [ -z "$only_impl" ] && selected guest/bench/short bench_short &&
+		echo guest/bench/short
 	exit 0
 fi
 
@@ -263,6 +266,23 @@ if host_selected; then
 		esac
 		echo "#   $((SECONDS - t0))s"
 	done
+fi
+
+# 5. The benchmark's short mode (scripts/bench.sh --short --check): one guest with both
+# implementations; passes when every benchmark ran and gave sane, non-zero figures (never a
+# speed threshold).
+if [ $do_guest = 1 ] && [ -z "$only_impl" ] && selected guest/bench/short bench_short; then
+	log=$CHECK_LOGS/bench-short.log
+	say "guest/bench/short (log: $log)"
+	t0=$SECONDS
+	if bash "$NC_TOP/scripts/bench.sh" --short --check >"$log" 2>&1; then
+		tap_ok guest/bench/short
+	else
+		tap_not_ok guest/bench/short "$(grep -m1 -E '^(FAIL|error): ' "$log" | cut -c1-150)"
+		echo "# log: $log"
+		tail -n 40 "$log" | tap_diag
+	fi
+	echo "#   $((SECONDS - t0))s"
 fi
 
 echo "1..$n"
