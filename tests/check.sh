@@ -8,6 +8,9 @@
 #   3. runs every tests/guest/*.sh in its own guest (tests/vm/run), with NETCONSOLE_IMPL=c
 #      (the kernel's C module) when its header says "# impl: both" and with NETCONSOLE_IMPL=rust
 #      (ours) for "both" and "rust": guest/<impl>/<test>.
+#   4. the sanitizer kernel, bounded (tests/check-debug.sh: KASAN, kmemleak, lockdep, failslab;
+#      torture for NC_TORTURE_SECONDS, default 60, hostile configfs input, fault injection, in
+#      one boot): guest-debug/<impl>/<test>. NC_CHECK_DEBUG=0 leaves it out.
 #
 # Usage: tests/check.sh [--impl c|rust] [--no-host] [--no-guest] [--list] [GLOB...]
 #   GLOB selects tests by short name (basic_ipv4) or full name (guest/c/basic_*, host/*).
@@ -83,9 +86,20 @@ guest_runs() {
 	done
 }
 
+# The sanitizer run (step 4): no globs, or a glob for guest-debug/...
+debug_selected() {
+	[ $do_guest = 1 ] && [ "${NC_CHECK_DEBUG:-1}" != 0 ] || return 1
+	[ -z "$only_impl" ] || [ "$only_impl" = rust ] || return 1
+	[ ${#globs[@]} -eq 0 ] && return 0
+	local g
+	for g in "${globs[@]}"; do [[ "$g" == guest-debug* ]] && return 0; done
+	return 1
+}
+
 if [ $list = 1 ]; then
 	host_selected && echo "host tests (cargo test --workspace)"
 	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 "/" $2 }'
+	debug_selected && echo "guest-debug/rust/{torture,configfs_hostile,fault_setup,kmemleak} (one boot of the debug kernel)"
 	exit 0
 fi
 
@@ -211,6 +225,19 @@ if [ ${#runs[@]} -gt 0 ]; then
 		esac
 		echo "#   ${took}s"
 	done
+fi
+
+# 4. The sanitizer kernel, bounded (tests/check-debug.sh; make check-debug for the long run).
+if debug_selected; then
+	say "guest-debug: tests/check-debug.sh (the debug kernel flavour; logs: $NC_BUILD/check-debug)"
+	while IFS= read -r l; do
+		case "$l" in
+		'ok - '*' # SKIP '*) r=${l#ok - }; tap_skip "${r%% # SKIP *}" "${r#* # SKIP }" ;;
+		'ok - '*) tap_ok "${l#ok - }" ;;
+		'not ok - '*) r=${l#not ok - }; tap_not_ok "${r%% # *}" "${r#* # }" ;;
+		'#'*) echo "$l" ;;
+		esac
+	done < <(bash "$NC_TOP/tests/check-debug.sh" 2>&1)
 fi
 
 echo "1..$n"
