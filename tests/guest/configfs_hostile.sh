@@ -180,7 +180,7 @@ writer() { # writer ID: alternate between value sets A and B, ignoring refusals
 toggler() {
 	local i=0
 	while [ "$EPOCHSECONDS" -lt "$end" ]; do
-		echo $((i % 2)) >"$W/enabled" 2>/dev/null
+		echo $((i % 2)) 2>/dev/null >"$W/enabled"
 		i=$((i + 1))
 	done
 }
