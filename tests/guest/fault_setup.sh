@@ -11,9 +11,10 @@
 #   B. enables and disables a target 20 times with 50% of the allocations failing: each
 #      attempt either fails with an errno and leaves the target disabled, or succeeds and the
 #      target delivers;
-#   C. creates targets and userdata entries (10% of the allocations failing: a mkdir makes
-#      many) and writes userdata values (50%): each operation fails with an errno or works,
-#      and everything made can be removed;
+#   C. systematically (fail-nth): mkdir of a target, enabling a target and writing a userdata
+#      value of an enabled target, each repeated with its 1st, 2nd, 3rd, ... allocation failing
+#      until it makes no more: each attempt fails with an errno and leaves nothing (no target,
+#      still disabled, the old value) or works;
 #   D. logs messages with 50% of its allocations failing (the send path): nothing crashes, and
 #      the target still delivers afterwards.
 # Finally the module unloads and kmemleak (debug kernel) finds no leak; the runner fails the
@@ -51,34 +52,58 @@ fault_exit() {
 }
 trap fault_exit EXIT
 
-# The task that fails: a small helper that opens what it needs first (a file, and its own
-# /proc/self/make-it-fail), then turns failslab on for itself, makes the one syscall under
-# test (write or mkdir), and turns it off again through the already open file (a write to
-# it allocates nothing). Requests: "write PATH DATA" / "mkdir PATH" (DATA in hex); reply
-# "OK" or "ERR <errno name>".
+# The task that fails: a small helper that opens what it needs first (a file, its own
+# /proc/self/make-it-fail and /proc/thread-self/fail-nth), then arms the fault, makes the one
+# syscall under test (write or mkdir) and disarms it through the already open file (a write
+# to it allocates nothing). Armed either by make-it-fail (failslab's probability applies) or,
+# when N > 0, by fail-nth: exactly the Nth allocation of the syscall fails, whatever the
+# probability. Requests: "write N PATH HEX" / "mkdir N PATH"; reply "OK|ERR <errno> <hit>",
+# hit 1 if the Nth allocation was reached (fail-nth), else 0.
 FAULT_PY='
 import errno, os, sys
 mif = os.open("/proc/self/make-it-fail", os.O_WRONLY)
+NTH = "/proc/thread-self/fail-nth"
+nthf = os.open(NTH, os.O_WRONLY)
+rfd = None
+def arm(n):
+    global rfd
+    if n == 0:
+        os.write(mif, b"1")
+        return
+    rfd = os.open(NTH, os.O_RDONLY)  # read after the syscall: no open then
+    os.write(nthf, str(n).encode())
+def disarm(n):
+    global rfd
+    if n == 0:
+        os.write(mif, b"0")
+        return 0
+    left = os.read(rfd, 32).strip()
+    os.write(nthf, b"0")
+    os.close(rfd)
+    rfd = None
+    return 1 if left == b"0" else 0
 for line in sys.stdin:
     f = line.split()
+    n = int(f[1])
+    hit = 0
     try:
         if f[0] == "write":
-            fd = os.open(f[1], os.O_WRONLY)
-            os.write(mif, b"1")
+            fd = os.open(f[2], os.O_WRONLY)
             try:
-                os.write(fd, bytes.fromhex(f[2]) if len(f) > 2 else b"")
+                arm(n)
+                os.write(fd, bytes.fromhex(f[3]) if len(f) > 3 else b"")
             finally:
-                os.write(mif, b"0")
+                hit = disarm(n)
                 os.close(fd)
         elif f[0] == "mkdir":
-            os.write(mif, b"1")
             try:
-                os.mkdir(f[1])
+                arm(n)
+                os.mkdir(f[2])
             finally:
-                os.write(mif, b"0")
-        print("OK", flush=True)
+                hit = disarm(n)
+        print("OK -", hit, flush=True)
     except OSError as e:
-        print("ERR", errno.errorcode.get(e.errno, str(e.errno)), flush=True)
+        print("ERR", errno.errorcode.get(e.errno, str(e.errno)), hit, flush=True)
 '
 mkfifo "$NC_TMP/fault.req" "$NC_TMP/fault.rsp" || fail "mkfifo"
 "$NC_PY" -S -u -c "$FAULT_PY" <"$NC_TMP/fault.req" >"$NC_TMP/fault.rsp" &
@@ -87,16 +112,21 @@ exec {FAULT_W}>"$NC_TMP/fault.req" {FAULT_R}<"$NC_TMP/fault.rsp"
 
 # failing PROB write PATH DATA | failing PROB mkdir PATH: the operation from the helper with
 # PROB percent of its slab allocations failing; FAIL_ERR = the errno name, empty if it worked.
+# PROB "nth:N": the Nth allocation fails; FAIL_HIT = 1 if the operation got that far.
 failing() {
-	local prob=$1 op=$2 path=$3 data=${4:-} hex= line
+	local prob=$1 op=$2 path=$3 data=${4:-} hex= line n=0
 	[ -n "$data" ] && hex=$(printf '%s' "$data" | od -An -tx1 | tr -d ' \n')
-	echo "$prob" >$F/probability
-	echo "$op $path $hex" >&"$FAULT_W"
+	case "$prob" in
+	nth:*) n=${prob#nth:} ;;
+	*) echo "$prob" >$F/probability ;;
+	esac
+	echo "$op $n $path $hex" >&"$FAULT_W"
 	IFS= read -r -t 60 -u "$FAULT_R" line || fail "the fault helper did not answer '$op $path'"
 	failslab_off
-	case "$line" in
+	read -r st FAIL_ERR FAIL_HIT <<<"$line"
+	case "$st" in
 	OK) FAIL_RC=0 FAIL_ERR= ;;
-	'ERR '*) FAIL_RC=1 FAIL_ERR=${line#ERR } ;;
+	ERR) FAIL_RC=1 ;;
 	*) fail "fault helper: $line" ;;
 	esac
 }
@@ -145,25 +175,58 @@ cfs_enable a
 delivers B
 cfs_disable a
 
-# ---- C. configfs objects ----
-made=0 refused=0
-for i in $(seq 10); do
-	failing 10 mkdir "$NC_CFG/c$i"
-	if [ $FAIL_RC = 0 ]; then made=$((made + 1)); else refused=$((refused + 1)); info "C$i: mkdir: $FAIL_ERR"; fi
-	cfs_exists "c$i" || continue
-	failing 10 mkdir "$NC_CFG/c$i/userdata/k"
-	if [ -d "$NC_CFG/c$i/userdata/k" ]; then
-		failing 50 write "$NC_CFG/c$i/userdata/k/value" "value $i"
-		attr_read "c$i" userdata/k/value
-		if [ $FAIL_RC = 0 ]; then
-			check "$([ "$ATTR_VALUE" = "value $i\\n" ]; echo $?)" "C$i: the value write worked and reads back"
-		else
-			info "C$i: value write failed: $FAIL_ERR (reads '$ATTR_VALUE')"
-		fi
+# ---- C. every allocation of a mkdir, an enable and a value write, one at a time ----
+# nth_sweep NAME CMD...: run CMD (which calls failing nth:$N ...) for N = 1, 2, ... until
+# an attempt no longer reaches its Nth allocation (at most 400): every allocation on the
+# path fails once. CMD judges each attempt; the sweep counts them.
+nth_sweep() {
+	local name=$1 n
+	shift
+	for ((n = 1; n <= 400; n++)); do
+		N=$n
+		"$@"
+		[ "$FAIL_HIT" = 1 ] || break
+	done
+	# (None at all is fine: Linux 6.12 writes a userdata value into a fixed buffer.)
+	check "$([ $n -le 400 ]; echo $?)" \
+		"C: $name: each of its $((n - 1)) allocations failed once, every time cleanly"
+}
+try_mkdir() {
+	failing "nth:$N" mkdir "$NC_CFG/c"
+	if [ $FAIL_RC = 0 ]; then
+		cfs_rmdir c
+	elif cfs_exists c; then
+		bad "C: mkdir with allocation $N failing: $FAIL_ERR, but c exists"
+		cfs_rmdir c
 	fi
-	cfs_rmdir "c$i"
-done
-pass "C: 10 mkdirs with 10% failing allocations: $made worked, $refused failed; all removed"
+}
+try_enable() {
+	failing "nth:$N" write "$NC_CFG/a/enabled" 1
+	attr_read a enabled
+	if [ $FAIL_RC = 0 ]; then
+		[ "$ATTR_VALUE" = '1\n' ] || bad "C: enable with allocation $N failing worked, but enabled reads '$ATTR_VALUE'"
+		cfs_disable a
+	elif [ "$ATTR_VALUE" != '0\n' ]; then
+		bad "C: enable with allocation $N failing: $FAIL_ERR, but enabled reads '$ATTR_VALUE'"
+		cfs_disable a
+	fi
+}
+try_value() {
+	attr_write a userdata/k/value before
+	failing "nth:$N" write "$NC_CFG/a/userdata/k/value" "after"
+	attr_read a userdata/k/value
+	case "$FAIL_RC:$ATTR_VALUE" in
+	'0:after\n' | 1:'before\n') ;;
+	*) bad "C: value write with allocation $N failing (${FAIL_ERR:-worked}) reads '$ATTR_VALUE'" ;;
+	esac
+}
+nth_sweep "mkdir of a target" try_mkdir
+nth_sweep "enabling a target" try_enable
+expect_mkdir 0 a/userdata/k
+attr_write a extended 1
+cfs_enable a
+nth_sweep "a userdata value write on an enabled target" try_value
+cfs_disable a
 cfs_ls -d ""
 check "$([ "$CFS_LIST" = a ]; echo $?)" "C: configfs lists only a ('$CFS_LIST')"
 
