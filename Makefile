@@ -6,7 +6,11 @@
 #   make              build netconsole.ko against KDIR (default: the project's test kernel,
 #                     built on first use; needs `make bootstrap` once)
 #   make KDIR=<dir>   build against another Rust-enabled kernel build tree
-#   make check        bootstrap, build everything, run all tests (host and in-guest)
+#   make check        bootstrap, build everything, run all tests (host and in-guest), and a
+#                     bounded sanitizer run (NC_CHECK_DEBUG=0 leaves it out)
+#   make check-debug  the sanitizer kernel (clang, KASAN, kmemleak, lockdep, failslab) and
+#                     the long run under it: torture for NC_TORTURE_SECONDS (default 300),
+#                     hostile configfs input, fault injection, more guest tests, both modules
 #   make demo         boot the test kernel and watch its log arrive over UDP
 #   make bench        compare with the kernel's C netconsole in one guest boot: table,
 #                     build/bench/results.json, plots (BENCH_ARGS=--short: seconds-long mode)
@@ -23,13 +27,15 @@ TOOLCHAIN := . $(TOP)/scripts/lib.sh && . $(TOP)/scripts/toolchain.sh
 # KDIR is resolved when a recipe runs, so that `make clean` never builds a kernel.
 KDIR_CMD := $(if $(KDIR),echo $(KDIR),bash $(TOP)/scripts/build-kernel.sh)
 
-.PHONY: all module bootstrap kernel check demo bench clippy fmt fmt-check clean install modules_install
+.PHONY: all module bootstrap kernel kernel-debug check check-debug demo bench clippy fmt fmt-check clean install modules_install
 
 all: module
 
 # Warnings fail the build: the module must build clean (and clippy-clean with CLIPPY=1).
+# A kernel built with clang (the debug flavour) needs LLVM=1 for its modules too.
 module:
 	@$(TOOLCHAIN) && kdir=$$($(KDIR_CMD)) && \
+	if grep -qx CONFIG_CC_IS_CLANG=y "$$kdir/.config"; then NC_KMAKE_FLAGS="$$NC_KMAKE_FLAGS LLVM=1"; fi && \
 	step module make -C "$$kdir" M=$(TOP) $$NC_KMAKE_FLAGS \
 		$(if $(CLIPPY),CLIPPY=1 CLIPPY_DRIVER=$${NC_CLIPPY_DRIVER:-clippy-driver}) modules && \
 	if grep -vE '^make\[[0-9]+\]: warning: jobserver' "$$NC_LOGS/module.log" | \
@@ -56,6 +62,12 @@ kernel: bootstrap
 
 check: bootstrap
 	bash tests/check.sh $(ARGS)
+
+kernel-debug: bootstrap
+	bash scripts/build-kernel.sh debug
+
+check-debug: bootstrap
+	bash tests/check-debug.sh --full $(ARGS)
 
 demo: bootstrap
 	bash scripts/demo.sh

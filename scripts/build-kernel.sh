@@ -4,21 +4,32 @@
 # kernel/<flavour>.config) into a cache directory keyed by the build's inputs, and print the
 # build directory (a valid KDIR) on stdout. An up-to-date build is reused as it is.
 #
-# Usage: build-kernel.sh [flavour]     flavour: test (default)
+# Usage: build-kernel.sh [flavour]     (or NC_KFLAVOUR=flavour)
+#   test (default)  GCC, kernel/test.config
+#   debug           the sanitizer kernel: LLVM=1 (clang, lld, llvm from Debian), kernel/test.config
+#                   with kernel/debug.config merged on top (KASAN, kmemleak, failslab, PROVE_RCU)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/toolchain.sh"
 
-flavour=${1:-test}
-fragment=$NC_TOP/kernel/$flavour.config
-[ -f "$fragment" ] || die "no kernel fragment $fragment"
+flavour=${1:-${NC_KFLAVOUR:-test}}
+case "$flavour" in
+debug) fragments=("$NC_TOP/kernel/test.config" "$NC_TOP/kernel/debug.config")
+	NC_KMAKE_FLAGS="$NC_KMAKE_FLAGS LLVM=1" ;;
+*) fragments=("$NC_TOP/kernel/$flavour.config") ;;
+esac
+for fragment in "${fragments[@]}"; do
+	[ -f "$fragment" ] || die "no kernel fragment $fragment"
+done
 tarball=/usr/src/linux-source-6.12.tar.xz
 [ -f "$tarball" ] || die "$tarball missing: run scripts/bootstrap.sh"
 
 # Everything that changes the result goes into the key. Bump NC_KERNEL_RECIPE when a change
 # to this script changes what it builds.
 NC_KERNEL_RECIPE=1
-key=$( { echo "recipe $NC_KERNEL_RECIPE"; cat "$fragment"; dpkg-query -W linux-source-6.12 rustc-web;
+# (The default flavour's key is computed exactly as before the debug flavour existed.)
+key=$( { echo "recipe $NC_KERNEL_RECIPE"; cat "${fragments[@]}";
+	dpkg-query -W linux-source-6.12 rustc-web $([ "$flavour" = debug ] && echo clang lld llvm);
 	"$BINDGEN" --version; echo "$NC_KMAKE_FLAGS"; } | sha256sum | cut -c1-16)
 src=$NC_KCACHE/src/linux-source-6.12
 out=$NC_KCACHE/$flavour-$key
@@ -44,7 +55,7 @@ mkdir -p "$out"
 kmake() { make -C "$src" O="$out" $NC_KMAKE_FLAGS "$@"; }
 configure() {
 	kmake tinyconfig
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$fragment"
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
 	kmake olddefconfig
 }
 step "kernel-config-$flavour" configure
@@ -57,8 +68,8 @@ while IFS= read -r line; do
 	"# CONFIG_"*" is not set") ! grep -q "^${line:2:-11}=" "$out/.config" ;;
 	*) continue ;;
 	esac || { echo "  wanted '$line', got: $(grep "${line//[# ]/}" "$out/.config" || echo unset)" >&2; bad=1; }
-done <"$fragment"
-[ $bad = 0 ] || die "kernel config: options of $fragment were dropped (see above)"
+done < <(cat "${fragments[@]}")
+[ $bad = 0 ] || die "kernel config: options of ${fragments[*]} were dropped (see above)"
 
 kmake rustavailable >"$NC_LOGS/rustavailable.log" 2>&1 ||
 	die "Rust is not available to the kernel build; see $NC_LOGS/rustavailable.log"

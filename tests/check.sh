@@ -13,6 +13,9 @@
 #      get the release netconsole-recv (scripts/build-recv.sh);
 #   4. runs every tests/host/*.sh on the host with NC_KDIR (the test kernel): host/script/<name>.
 #   5. the benchmark's short mode (scripts/bench.sh --short --check): guest/bench/short.
+#   6. the sanitizer kernel, bounded (tests/check-debug.sh: KASAN, kmemleak, lockdep, failslab;
+#      torture for NC_TORTURE_SECONDS, default 60, hostile configfs input, fault injection, in
+#      one boot): guest-debug/<impl>/<test>. NC_CHECK_DEBUG=0 leaves it out.
 #
 # Usage: tests/check.sh [--impl c|rust] [--no-host] [--no-guest] [--list] [GLOB...]
 #   GLOB selects tests by short name (basic_ipv4) or full name (guest/c/basic_*, host/*).
@@ -22,7 +25,7 @@ set -uo pipefail
 . "$NC_TOP/scripts/toolchain.sh"
 cd "$NC_TOP"
 
-usage() { sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 only_impl= do_host=1 do_guest=1 list=0 globs=()
 while [ $# -gt 0 ]; do
@@ -95,6 +98,16 @@ guest_runs() {
 	done
 }
 
+# The sanitizer run (step 4): no globs, or a glob for guest-debug/...
+debug_selected() {
+	[ $do_guest = 1 ] && [ "${NC_CHECK_DEBUG:-1}" != 0 ] || return 1
+	[ -z "$only_impl" ] || [ "$only_impl" = rust ] || return 1
+	[ ${#globs[@]} -eq 0 ] && return 0
+	local g
+	for g in "${globs[@]}"; do [[ "$g" == guest-debug* ]] && return 0; done
+	return 1
+}
+
 if [ $list = 1 ]; then
 	host_selected && echo "host tests (cargo test --workspace)"
 	host_selected && for f in "$NC_TOP"/tests/host/*.sh; do
@@ -102,6 +115,7 @@ if [ $list = 1 ]; then
 	[ $do_guest = 1 ] && guest_runs | awk '{ print "guest/" $1 ($4 == "-" ? "" : "-" $4) "/" $2 }'
 	[ $do_guest = 1 ] && [ -z "$only_impl" ] && selected guest/bench/short bench_short &&
 		echo guest/bench/short
+	debug_selected && echo "guest-debug/rust/{torture,configfs_hostile,fault_setup,kmemleak} (one boot of the debug kernel)"
 	exit 0
 fi
 
@@ -283,6 +297,19 @@ if [ $do_guest = 1 ] && [ -z "$only_impl" ] && selected guest/bench/short bench_
 		tail -n 40 "$log" | tap_diag
 	fi
 	echo "#   $((SECONDS - t0))s"
+fi
+
+# 6. The sanitizer kernel, bounded (tests/check-debug.sh; make check-debug for the long run).
+if debug_selected; then
+	say "guest-debug: tests/check-debug.sh (the debug kernel flavour; logs: $NC_BUILD/check-debug)"
+	while IFS= read -r l; do
+		case "$l" in
+		'ok - '*' # SKIP '*) r=${l#ok - }; tap_skip "${r%% # SKIP *}" "${r#* # SKIP }" ;;
+		'ok - '*) tap_ok "${l#ok - }" ;;
+		'not ok - '*) r=${l#not ok - }; tap_not_ok "${r%% # *}" "${r#* # }" ;;
+		'#'*) echo "$l" ;;
+		esac
+	done < <(bash "$NC_TOP/tests/check-debug.sh" 2>&1)
 fi
 
 echo "1..$n"
