@@ -20,27 +20,7 @@ use netconsole_pure::msg::{extended_len, send_extended, MsgError, Sysdata, MAX_P
 
 use crate::{fields, Reader};
 
-/// The sysdata block written the obvious way.
-pub fn sysdata_bytes(s: &Sysdata<'_>) -> Vec<u8> {
-    let mut v = Vec::new();
-    if let Some(c) = s.cpu {
-        v.extend_from_slice(format!(" cpu={c}\n").as_bytes());
-    }
-    if let Some(t) = s.taskname {
-        v.extend_from_slice(b" taskname=");
-        v.extend_from_slice(t);
-        v.push(b'\n');
-    }
-    if let Some(r) = s.release {
-        v.extend_from_slice(b" release=");
-        v.extend_from_slice(r);
-        v.push(b'\n');
-    }
-    if let Some(m) = s.msgid {
-        v.extend_from_slice(format!(" msgid={m}\n").as_bytes());
-    }
-    v
-}
+pub use netconsole_testkit::oracle::sysdata_bytes;
 
 /// Run every check on `data`.
 pub fn check(data: &[u8]) {

@@ -19,7 +19,7 @@ mod diff {
     use netconsole_cdiff::compare::{self, TargetOutcome};
     use netconsole_pure::addr::IpAddr;
 
-    use netconsole_testrng::Rng;
+    use netconsole_testkit::Rng;
 
     /// Deterministic inputs: `CDIFF_SEED` picks another stream and `CDIFF_ROUNDS` scales the
     /// counts (for long runs by hand).

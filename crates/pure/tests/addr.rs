@@ -22,7 +22,7 @@ fn ip_str(a: &IpAddr) -> String {
     String::from_utf8(buf[..n].to_vec()).unwrap()
 }
 
-use netconsole_testrng::Rng;
+use netconsole_testkit::Rng;
 
 #[test]
 fn ipv4_valid() {

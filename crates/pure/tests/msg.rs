@@ -5,31 +5,10 @@ use netconsole_pure::msg::{
     basic_chunks, extended_len, format_decimal, send_extended, MsgError, Sysdata, MAX_PRINT_CHUNK,
 };
 
-use netconsole_testrng::Rng;
+use netconsole_testkit::{oracle::sysdata_bytes, Rng};
 
 /// Any bytes, including ';', NUL and non-UTF-8, may appear in the text.
 const TEXT: &[u8] = b"abcdefghijklmnopqrstuvwxyz ,;=\n\0\xff";
-
-fn sysdata_bytes(s: &Sysdata<'_>) -> Vec<u8> {
-    let mut v = Vec::new();
-    if let Some(c) = s.cpu {
-        v.extend_from_slice(format!(" cpu={c}\n").as_bytes());
-    }
-    if let Some(t) = s.taskname {
-        v.extend_from_slice(b" taskname=");
-        v.extend_from_slice(t);
-        v.push(b'\n');
-    }
-    if let Some(r) = s.release {
-        v.extend_from_slice(b" release=");
-        v.extend_from_slice(r);
-        v.push(b'\n');
-    }
-    if let Some(m) = s.msgid {
-        v.extend_from_slice(format!(" msgid={m}\n").as_bytes());
-    }
-    v
-}
 
 /// The spec's section 5, written the obvious way with `Vec`s.
 fn reference(

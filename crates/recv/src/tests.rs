@@ -221,20 +221,14 @@ fn ipv4_mapped_senders_are_shown_as_ipv4() {
 }
 
 fn fragments(record: &[u8], release: Option<&[u8]>, userdata: &[u8], msgid: u32) -> Vec<Vec<u8>> {
-    use netconsole_pure::msg::{send_extended, Sysdata, MAX_PRINT_CHUNK};
+    use netconsole_pure::msg::Sysdata;
     let sys = Sysdata {
         cpu: Some(0),
         taskname: Some(b"swapper/0"),
         release: None,
         msgid: Some(msgid),
     };
-    let mut scratch = [0u8; MAX_PRINT_CHUNK];
-    let mut out = Vec::new();
-    send_extended(&mut scratch, record, release, userdata, &sys, |d| {
-        out.push(d.to_vec())
-    })
-    .unwrap();
-    out
+    netconsole_testkit::oracle::extended_datagrams(record, release, userdata, &sys)
 }
 
 #[test]

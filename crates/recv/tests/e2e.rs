@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use netconsole_pure::msg::{send_extended, Sysdata, MAX_PRINT_CHUNK};
+use netconsole_pure::msg::Sysdata;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netconsole-recv");
@@ -116,13 +116,7 @@ fn fragments(record: &[u8], release: Option<&[u8]>, userdata: &[u8], msgid: u32)
         release: None,
         msgid: Some(msgid),
     };
-    let mut scratch = [0u8; MAX_PRINT_CHUNK];
-    let mut out = Vec::new();
-    send_extended(&mut scratch, record, release, userdata, &sys, |d| {
-        out.push(d.to_vec())
-    })
-    .unwrap();
-    out
+    netconsole_testkit::oracle::extended_datagrams(record, release, userdata, &sys)
 }
 
 #[test]

@@ -12,7 +12,7 @@ use netconsole_recv::loss::Counter;
 use netconsole_recv::reassemble::DropReason;
 use netconsole_recv::{Event, Extended, Limits, Payload, Receiver, SENDER_OVERHEAD};
 
-use netconsole_testrng::Rng;
+use netconsole_testkit::Rng;
 
 /// What a target would send for one message.
 struct Sent {

@@ -12,7 +12,7 @@ use netconsole_pure::msg::{send_extended, Sysdata, MAX_PRINT_CHUNK};
 use netconsole_recv::record::{parse_body, parse_datagram, Datagram};
 use netconsole_recv::{output, reassemble, Event, Limits, Receiver};
 
-use netconsole_testrng::Rng;
+use netconsole_testkit::Rng;
 
 const NUMBERS: &[&[u8]] = &[
     b"0",
