@@ -162,13 +162,7 @@ recv_start() { # recv_start FILE PORT
 	ip netns exec "$NC_NS" "$TOOLS/nc_bench_recv" "$2" "$1" "$1.ready" "$1.stop" "$IDLE_MS" 600 \
 		2>>"$WORK/recv.err" &
 	RECV_PID=$!
-	local i
-	for i in {1..200}; do
-		[ -s "$1.ready" ] && return 0
-		kill -0 "$RECV_PID" 2>/dev/null || fail "the receiver exited"
-		nap 0.05
-	done
-	fail "the receiver did not start"
+	wait_ready "$1.ready" "$RECV_PID" "the receiver"
 }
 
 # recv_wait: the sender is done; the receiver ends when nothing came for IDLE_MS.

@@ -45,16 +45,7 @@ expect_value cmdline0 enabled '0\n'
 expect_no_log "network logging resumed"
 
 # Renamed: NETDEV_CHANGENAME of a device whose address matches resumes the target.
-t0=$EPOCHREALTIME
-nd_rename "$newif" "$NEWIF"
-if nd_wait_value cmdline0 enabled '1\n' 2; then
-	pass "enabled reads 1 $(nd_since "$t0")s after the rename of $newif (bound address) to $NEWIF (limit 2 s)"
-else
-	attr_read cmdline0 enabled
-	bad "enabled still reads '$ATTR_VALUE' $(nd_since "$t0")s after the rename of $newif (bound address) to $NEWIF (limit 2 s)"
-fi
-nd_wait_log "network logging resumed on interface" 2
-expect_log "network logging resumed on interface $NEWIF"
+nd_rename_resumes "$newif" "$NEWIF" "bound address"
 expect_value cmdline0 local_mac "$MAC\\n"
 attr_read cmdline0 dev_name
 info "after the resume: dev_name reads '$ATTR_VALUE'"

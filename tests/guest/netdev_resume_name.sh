@@ -30,16 +30,7 @@ expect_value cmdline0 enabled '0\n'
 expect_no_log "network logging resumed"
 
 # Renamed to the target's device name: NETDEV_CHANGENAME resumes the target.
-t0=$EPOCHREALTIME
-nd_rename "$newif" "$SRCIF"
-if nd_wait_value cmdline0 enabled '1\n' 2; then
-	pass "enabled reads 1 $(nd_since "$t0")s after the rename to $SRCIF began (limit 2 s)"
-else
-	attr_read cmdline0 enabled
-	bad "enabled still reads '$ATTR_VALUE' $(nd_since "$t0")s after the rename to $SRCIF began (limit 2 s)"
-fi
-nd_wait_log "network logging resumed on interface $SRCIF" 2
-expect_log "network logging resumed on interface $SRCIF"
+nd_rename_resumes "$newif" "$SRCIF" "the new device"
 expect_value cmdline0 dev_name "$SRCIF\\n"
 expect_value cmdline0 local_mac "$newmac\\n"
 nd_up "$SRCIF"

@@ -340,6 +340,22 @@ nd_wait_value() {
 	return $rc
 }
 
+# nd_rename_resumes OLD NEW WHAT: renaming OLD to NEW (NETDEV_CHANGENAME) must resume
+# cmdline0 within 2 s: enabled reads 1 and "network logging resumed on interface NEW" is
+# logged. WHAT describes the device in the messages.
+nd_rename_resumes() {
+	local old=$1 new=$2 what=$3 t0=$EPOCHREALTIME
+	nd_rename "$old" "$new"
+	if nd_wait_value cmdline0 enabled '1\n' 2; then
+		pass "enabled reads 1 $(nd_since "$t0")s after the rename of $old ($what) to $new (limit 2 s)"
+	else
+		attr_read cmdline0 enabled
+		bad "enabled still reads '$ATTR_VALUE' $(nd_since "$t0")s after the rename of $old ($what) to $new (limit 2 s)"
+	fi
+	nd_wait_log "network logging resumed on interface $new" 2
+	expect_log "network logging resumed on interface $new"
+}
+
 nd_wait_log() {
 	local text=$1 limit=$2 t0=${EPOCHREALTIME/[.,]/}
 	while ! _log_has "$text"; do

@@ -242,13 +242,19 @@ start_receiver() {
 	ip netns exec "$NC_NS" "$NC_PY" -S "$NC_RECV_PY" listen --port "$port" --out "$file" \
 		--ready "$ready" ${v6:+--ipv6} --timeout 600 &
 	NC_RECV_PIDS+=($!)
+	wait_ready "$ready" "$!" "receiver on port $port"
+}
+
+# wait_ready FILE PID WHAT: wait (up to 10 s) until the background process PID has written
+# FILE to say it is ready; fail if it exits first or never does.
+wait_ready() {
 	local i
 	for i in $(seq 200); do
-		[ -s "$ready" ] && return 0
-		kill -0 "$!" 2>/dev/null || fail "receiver on port $port exited"
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || fail "$3 exited"
 		sleep 0.05
 	done
-	fail "receiver on port $port did not start"
+	fail "$3 did not start"
 }
 
 stop_receivers() {
