@@ -19,8 +19,12 @@ use core::{
 };
 use kernel::{ffi::c_char, page::PAGE_SIZE, prelude::*, str::CStr, types::Opaque, ThisModule};
 
-/// Most attributes one kind of directory may have.
-const MAX_ATTRS: usize = 20;
+/// Most attributes one kind of directory may have (one callback each, see `per_attr!`).
+const MAX_KIND_ATTRS: usize = 20;
+
+/// Most attributes of the four kinds of directory together: they share one array, so that the
+/// tables cost only what they use (the subsystem has none, an entry one).
+const MAX_ATTRS: usize = 24;
 
 /// An attribute (a file) of a directory.
 pub(crate) struct AttrDef {
@@ -98,14 +102,21 @@ pub(crate) trait UserdatumOps: Send + Sync + 'static {
 type ShowFn = unsafe extern "C" fn(*mut bindings::config_item, *mut c_char) -> isize;
 type StoreFn = unsafe extern "C" fn(*mut bindings::config_item, *const c_char, usize) -> isize;
 
-/// The C description of one kind of directory: its type, operations and attributes.
+/// The C description of one kind of directory: its type and operations.
 #[repr(C)]
 struct TypeTable {
     ty: bindings::config_item_type,
     item_ops: bindings::configfs_item_operations,
     group_ops: bindings::configfs_group_operations,
+}
+
+/// The four kinds of directory, and their attributes.
+#[repr(C)]
+struct TypeTables {
+    types: [TypeTable; 4],
     attrs: [bindings::configfs_attribute; MAX_ATTRS],
-    attr_ptrs: [*mut bindings::configfs_attribute; MAX_ATTRS + 1],
+    /// Each kind's list of attributes (`ct_attrs`), null-terminated, one after the other.
+    attr_ptrs: [*mut bindings::configfs_attribute; MAX_ATTRS + 4],
 }
 
 /// What goes into a [`TypeTable`].
@@ -130,48 +141,63 @@ struct TypeDesc<'a> {
     stores: &'a [StoreFn],
 }
 
-/// Fills the type table at `t` for `desc`, owned by `owner`.
+/// Fills the type tables at `t` for `descs`, owned by `owner`. Attributes beyond
+/// [`MAX_KIND_ATTRS`] for a kind, or [`MAX_ATTRS`] in all, are left out (`Subsystem::new`
+/// checks at build time that there are none).
 ///
 /// # Safety
 ///
-/// `t` must be valid for writes of a `TypeTable` and stay at the same address for as long as
-/// any configfs object uses the type.
-unsafe fn init_type(t: *mut TypeTable, owner: *mut bindings::module, desc: &TypeDesc<'_>) {
-    // SAFETY: All-zeroes is a valid `TypeTable` (null pointers, no callbacks).
+/// `t` must be valid for writes of a `TypeTables` and stay at the same address for as long as
+/// any configfs object uses the types.
+unsafe fn init_types(t: *mut TypeTables, owner: *mut bindings::module, descs: &[TypeDesc<'_>; 4]) {
+    // SAFETY: All-zeroes is a valid `TypeTables` (null pointers, no callbacks).
     unsafe { t.write(core::mem::zeroed()) };
     // SAFETY: `t` was just initialised and is not shared yet.
     let t = unsafe { &mut *t };
-    t.item_ops.release = desc.release;
-    t.group_ops.make_group = desc.make_group;
-    t.group_ops.make_item = desc.make_item;
-    t.group_ops.drop_item = desc.drop_item;
-    let n = desc.attrs.len().min(MAX_ATTRS);
-    for i in 0..n {
-        let (Some(def), Some(attr), Some(&show)) =
-            (desc.attrs.get(i), t.attrs.get_mut(i), desc.shows.get(i))
-        else {
+    let TypeTables {
+        types,
+        attrs,
+        attr_ptrs,
+    } = t;
+    let (mut next_attr, mut next_ptr) = (0, 0);
+    for (ty, desc) in types.iter_mut().zip(descs) {
+        ty.item_ops.release = desc.release;
+        ty.group_ops.make_group = desc.make_group;
+        ty.group_ops.make_item = desc.make_item;
+        ty.group_ops.drop_item = desc.drop_item;
+        ty.ty.ct_owner = owner;
+        ty.ty.ct_item_ops = &mut ty.item_ops;
+        ty.ty.ct_group_ops = &mut ty.group_ops;
+        let Some(list) = attr_ptrs.get_mut(next_ptr..) else {
             break;
         };
-        attr.ca_name = def.name.as_char_ptr();
-        attr.ca_owner = owner;
-        attr.ca_mode = if def.writable { 0o644 } else { 0o444 };
-        attr.show = Some(show);
-        attr.store = if def.writable {
-            desc.stores.get(i).copied()
-        } else {
-            None
-        };
-    }
-    for i in 0..n {
-        if let (Some(p), Some(attr)) = (t.attr_ptrs.get_mut(i), t.attrs.get_mut(i)) {
+        ty.ty.ct_attrs = list.as_mut_ptr();
+        let n = desc.attrs.len().min(MAX_KIND_ATTRS);
+        for i in 0..n {
+            let (Some(def), Some(&show), Some(attr), Some(p)) = (
+                desc.attrs.get(i),
+                desc.shows.get(i),
+                attrs.get_mut(next_attr),
+                list.get_mut(i),
+            ) else {
+                break;
+            };
+            attr.ca_name = def.name.as_char_ptr();
+            attr.ca_owner = owner;
+            attr.ca_mode = if def.writable { 0o644 } else { 0o444 };
+            attr.show = Some(show);
+            attr.store = if def.writable {
+                desc.stores.get(i).copied()
+            } else {
+                None
+            };
             *p = attr;
+            next_attr += 1;
+            next_ptr += 1;
         }
+        // The pointer after this kind's last one stays null: its list's terminator.
+        next_ptr += 1;
     }
-    // `attr_ptrs[n]` stays null: the list's terminator.
-    t.ty.ct_owner = owner;
-    t.ty.ct_item_ops = &mut t.item_ops;
-    t.ty.ct_group_ops = &mut t.group_ops;
-    t.ty.ct_attrs = t.attr_ptrs.as_mut_ptr();
 }
 
 /// Expands to an array of `$f::<$t, 0>` .. `$f::<$t, 19>`: one callback per attribute index,
@@ -221,7 +247,7 @@ pub(crate) struct Subsystem<S: SubsystemOps> {
     #[pin]
     raw: Opaque<bindings::configfs_subsystem>,
     #[pin]
-    tables: Opaque<[TypeTable; 4]>,
+    tables: Opaque<TypeTables>,
     ops: S,
     registered: AtomicBool,
 }
@@ -253,10 +279,15 @@ struct UserdatumNode<U: UserdatumOps> {
 impl<S: SubsystemOps> Subsystem<S> {
     /// A subsystem of `module`, not registered yet; `ops` serves it.
     pub(crate) fn new(module: &'static ThisModule, ops: S) -> impl PinInit<Self, Error> {
+        const {
+            let target = <S::Target as TargetOps>::ATTRS.len();
+            let userdata = <S::Target as TargetOps>::USERDATA_ATTRS.len();
+            assert!(target <= MAX_KIND_ATTRS && userdata <= MAX_KIND_ATTRS);
+            assert!(target + userdata + VALUE_ATTR.len() <= MAX_ATTRS);
+        }
         let owner = module.as_ptr();
         try_pin_init!(Self {
-            tables <- Opaque::ffi_init(move |t: *mut [TypeTable; 4]| {
-                let t = t.cast::<TypeTable>();
+            tables <- Opaque::ffi_init(move |t: *mut TypeTables| {
                 let none: [AttrDef; 0] = [];
                 let descs = [
                     TypeDesc {
@@ -296,11 +327,9 @@ impl<S: SubsystemOps> Subsystem<S> {
                         stores: &[value_store::<S>],
                     },
                 ];
-                for (i, desc) in descs.iter().enumerate() {
-                    // SAFETY: `t` points to four tables in this pinned struct, which outlives
-                    // every configfs object (they are all gone once it is unregistered).
-                    unsafe { init_type(t.add(i), owner, desc) };
-                }
+                // SAFETY: `t` points to the tables in this pinned struct, which outlives every
+                // configfs object (they are all gone once it is unregistered).
+                unsafe { init_types(t, owner, &descs) };
             }),
             raw <- Opaque::ffi_init(|raw: *mut bindings::configfs_subsystem| {
                 // SAFETY: `raw` is valid for writes; all-zeroes is a valid subsystem to
@@ -315,7 +344,10 @@ impl<S: SubsystemOps> Subsystem<S> {
     fn table(&self, kind: usize) -> *const bindings::config_item_type {
         // SAFETY: `tables` holds four tables (type invariant) and `kind < 4`; only the address
         // of a field is computed.
-        unsafe { core::ptr::addr_of!((*self.tables.get().cast::<TypeTable>().add(kind)).ty) }
+        unsafe {
+            let types = core::ptr::addr_of!((*self.tables.get()).types).cast::<TypeTable>();
+            core::ptr::addr_of!((*types.add(kind)).ty)
+        }
     }
 
     /// Registers the subsystem as `name`: its directory appears under `/sys/kernel/config`.
