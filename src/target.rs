@@ -96,7 +96,7 @@ impl Target {
                 },
                 "netconsole_target_cfg"
             ),
-            tx <- new_spinlock_irq!(Tx::new()?, "netconsole_target_tx"),
+            tx <- new_spinlock_irq!(Tx::new(), "netconsole_target_tx"),
             removed: AtomicBool::new(false),
             resume_work <- new_work!("netconsole_resume"),
         })

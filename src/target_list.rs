@@ -6,8 +6,9 @@
 //! same spinlock is the consoles' device lock: an nbcon console's printer thread holds it
 //! around its work, so that it is serialised with the configuration as a legacy write is.
 
+use crate::pure::msg::MAX_PRINT_CHUNK;
 use crate::sys::{
-    console::{ConsoleKind, ConsoleOutput, ConsoleWrite},
+    console::{ConsoleKind, ConsoleOutput, ConsoleWrite, RECORD_LINE_MAX},
     params,
     spinlock_irq::{new_spinlock_irq, SpinLockIrq},
 };
@@ -19,6 +20,22 @@ use kernel::{
     sync::{Arc, Mutex},
 };
 
+/// What the target-list spinlock protects: the targets, and the one buffer the write path
+/// works in for all of them (as C's `buf` is shared under `target_list_lock`). A basic message
+/// uses it to read its record back from the log, an extended one to assemble its datagrams:
+/// never both at once.
+pub(crate) struct Targets {
+    list: KVec<Arc<Target>>,
+    buf: [u8; WRITE_BUF],
+}
+
+/// Size of [`Targets`]' buffer.
+const WRITE_BUF: usize = if RECORD_LINE_MAX > MAX_PRINT_CHUNK {
+    RECORD_LINE_MAX
+} else {
+    MAX_PRINT_CHUNK
+};
+
 /// All targets, enabled or not.
 ///
 /// Changes of the list are serialised by `writers`, so that the vector they allocate before
@@ -27,7 +44,7 @@ use kernel::{
 #[pin_data]
 pub(crate) struct TargetList {
     #[pin]
-    targets: SpinLockIrq<KVec<Arc<Target>>>,
+    targets: SpinLockIrq<Targets>,
     #[pin]
     writers: Mutex<()>,
 }
@@ -35,8 +52,12 @@ pub(crate) struct TargetList {
 impl TargetList {
     /// An empty list.
     pub(crate) fn new() -> impl PinInit<Self> {
+        let targets = Targets {
+            list: KVec::new(),
+            buf: [0; WRITE_BUF],
+        };
         pin_init!(Self {
-            targets <- new_spinlock_irq!(KVec::new(), "netconsole_target_list"),
+            targets <- new_spinlock_irq!(targets, "netconsole_target_list"),
             writers <- new_mutex!((), "netconsole_target_list_writers"),
         })
     }
@@ -45,16 +66,16 @@ impl TargetList {
     pub(crate) fn add(&self, target: Arc<Target>) -> Result {
         let _writers = self.writers.lock();
         // Two statements: the guard of the first must be gone before allocating.
-        let len = self.targets.lock().len();
+        let len = self.targets.lock().list.len();
         let mut bigger = KVec::with_capacity(len + 1, GFP_KERNEL)?;
         let mut targets = self.targets.lock();
         // Move the targets into the vector with room for one more (a move, no allocation:
         // its capacity is enough since `writers` is held), then add the new one.
-        for t in core::mem::take(&mut *targets) {
+        for t in core::mem::take(&mut targets.list) {
             let _ = bigger.push(t, GFP_ATOMIC | __GFP_NOWARN);
         }
         let _ = bigger.push(target, GFP_ATOMIC | __GFP_NOWARN);
-        *targets = bigger;
+        targets.list = bigger;
         Ok(())
     }
 
@@ -64,11 +85,11 @@ impl TargetList {
         // before taking the lock (callers serialise changes to the list, so it is big enough
         // and the pushes below do not allocate).
         let _writers = self.writers.lock();
-        let len = self.targets.lock().len();
+        let len = self.targets.lock().list.len();
         let mut keep = KVec::with_capacity(len, GFP_KERNEL)?;
         let mut targets = self.targets.lock();
         let mut removed = None;
-        for t in core::mem::take(&mut *targets) {
+        for t in core::mem::take(&mut targets.list) {
             if removed.is_none() && Arc::ptr_eq(&t, target) {
                 removed = Some(t);
             } else {
@@ -77,7 +98,7 @@ impl TargetList {
                 let _ = keep.push(t, GFP_ATOMIC | __GFP_NOWARN);
             }
         }
-        *targets = keep;
+        targets.list = keep;
         Ok(removed)
     }
 
@@ -85,6 +106,7 @@ impl TargetList {
     pub(crate) fn find(&self, name: &[u8]) -> Option<Arc<Target>> {
         self.targets
             .lock()
+            .list
             .iter()
             .find(|t| t.name() == name)
             .cloned()
@@ -93,18 +115,23 @@ impl TargetList {
     /// Takes every target out of the list, to be torn down outside the lock.
     pub(crate) fn take_all(&self) -> KVec<Arc<Target>> {
         let _writers = self.writers.lock();
-        core::mem::take(&mut *self.targets.lock())
+        core::mem::take(&mut self.targets.lock().list)
     }
 
     /// Whether a target needs the console of `kind`.
     pub(crate) fn any_needs(&self, kind: ConsoleKind) -> bool {
-        self.targets.lock().iter().any(|t| t.tx.lock().needs(kind))
+        self.targets
+            .lock()
+            .list
+            .iter()
+            .any(|t| t.tx.lock().needs(kind))
     }
 
     /// A target for which `f` returns true under its spinlock (`f` may change it), if any.
     pub(crate) fn find_with(&self, mut f: impl FnMut(&mut Tx) -> bool) -> Option<Arc<Target>> {
         self.targets
             .lock()
+            .list
             .iter()
             .find(|t| f(&mut t.tx.lock()))
             .cloned()
@@ -112,7 +139,7 @@ impl TargetList {
 
     /// Calls `f` on every target under its spinlock.
     pub(crate) fn for_each(&self, mut f: impl FnMut(&Arc<Target>, &mut Tx)) {
-        for t in self.targets.lock().iter() {
+        for t in self.targets.lock().list.iter() {
             f(t, &mut t.tx.lock());
         }
     }
@@ -120,23 +147,27 @@ impl TargetList {
 
 /// Passes the message in `out` to every enabled target of `kind`. Console write path, with the
 /// target list locked.
-fn write_targets(targets: &[Arc<Target>], kind: ConsoleKind, out: &mut ConsoleOutput<'_>) {
+fn write_targets(targets: &mut Targets, kind: ConsoleKind, out: &mut ConsoleOutput<'_>) {
+    let Targets { list, buf } = targets;
     if params::oops_only() && !params::oops_in_progress() {
         return;
     }
     // A basic console is not told the level of the message: read it back from the log only
     // when a target filters on it.
     let basic_level =
-        if kind == ConsoleKind::Basic && targets.iter().any(|t| t.tx.lock().filters_level(kind)) {
-            out.basic_record_level()
+        if kind == ConsoleKind::Basic && list.iter().any(|t| t.tx.lock().filters_level(kind)) {
+            out.basic_record_level(buf)
         } else {
             None
         };
-    for t in targets {
+    let Some(scratch) = buf.first_chunk_mut::<MAX_PRINT_CHUNK>() else {
+        return;
+    };
+    for t in list.iter() {
         // `None`: an nbcon console lost its ownership to an emergency or a panic, which
         // sends the message itself; stop here.
         if out
-            .with_msg(|msg| t.tx.lock().write(kind, msg, basic_level))
+            .with_msg(|msg| t.tx.lock().write(kind, msg, basic_level, scratch))
             .is_none()
         {
             return;
@@ -153,7 +184,7 @@ pub(crate) struct TargetWriter {
 }
 
 impl ConsoleWrite for TargetWriter {
-    type Device = KVec<Arc<Target>>;
+    type Device = Targets;
 
     fn device(&self) -> &SpinLockIrq<Self::Device> {
         &self.list.targets

@@ -120,14 +120,12 @@ pub(crate) struct Tx {
     pub(crate) loglevel: u8,
     /// Counters.
     pub(crate) stats: Stats,
-    /// Where extended datagrams are assembled.
-    scratch: KBox<[u8; MAX_PRINT_CHUNK]>,
 }
 
 impl Tx {
     /// A disabled target's state with the defaults.
-    pub(crate) fn new() -> Result<Self> {
-        Ok(Self {
+    pub(crate) fn new() -> Self {
+        Self {
             state: State::Disabled,
             kind: ConsoleKind::Basic,
             bind: Device::default(),
@@ -140,8 +138,7 @@ impl Tx {
             ratelimit: RateLimit::default(),
             loglevel: LOGLEVEL_ALL,
             stats: Stats::default(),
-            scratch: KBox::new([0; MAX_PRINT_CHUNK], GFP_KERNEL)?,
-        })
+        }
     }
 
     /// Whether the target needs the console of `kind`: enabled, or deactivated and waiting
@@ -157,8 +154,14 @@ impl Tx {
 
     /// Sends one message of `kind`. Console write path. `basic_level` is the level of a basic
     /// message when known (an extended record carries its own); a message of unknown level is
-    /// sent.
-    pub(crate) fn write(&mut self, kind: ConsoleKind, msg: &[u8], basic_level: Option<u8>) {
+    /// sent. Extended datagrams are assembled in `scratch`.
+    pub(crate) fn write(
+        &mut self,
+        kind: ConsoleKind,
+        msg: &[u8],
+        basic_level: Option<u8>,
+        scratch: &mut [u8; MAX_PRINT_CHUNK],
+    ) {
         let Tx {
             state,
             kind: _,
@@ -172,7 +175,6 @@ impl Tx {
             ratelimit,
             loglevel,
             stats,
-            scratch,
         } = self;
         let Some(link) = link.as_ref().filter(|_| *state == State::Enabled) else {
             return;

@@ -7,13 +7,13 @@
 
 use super::{bindings, spinlock_irq::SpinLockIrq};
 use crate::pure::attr::basic_record_level;
-use core::{cell::UnsafeCell, marker::PhantomData};
+use core::marker::PhantomData;
 use kernel::ffi::{c_char, c_uint, c_ulong};
 use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
 
 /// Room for one record as `kmsg_dump_get_line()` formats it: the longest record text
 /// (`PRINTKRB_RECORD_MAX`), its prefix (`PRINTK_PREFIX_MAX`), a newline and a NUL.
-const RECORD_LINE_MAX: usize = 1024 + 48 + 2;
+pub(crate) const RECORD_LINE_MAX: usize = 1024 + 48 + 2;
 
 /// Receives what a [`Console`] is asked to print.
 pub(crate) trait ConsoleWrite: Sync {
@@ -66,15 +66,12 @@ enum NbconCallback {
 /// - Nbcon: `wctxt` is the write context printk passed to the callback, valid for `'a`; its
 ///   `outbuf` holds `len` bytes while this context owns the console. Once `lost` is true it
 ///   does not own it any more.
-/// - `record_line` is only used by the callback that made this value, which holds the
-///   console's device lock (so no other `ConsoleOutput` of the console uses it meanwhile).
 pub(crate) struct ConsoleOutput<'a> {
     msg: &'a [u8],
     wctxt: *mut bindings::nbcon_write_context,
     callback: Option<NbconCallback>,
     lost: bool,
     seq: u64,
-    record_line: &'a UnsafeCell<[u8; RECORD_LINE_MAX]>,
     _wctxt: PhantomData<&'a mut bindings::nbcon_write_context>,
 }
 
@@ -120,22 +117,22 @@ impl ConsoleOutput<'_> {
     /// The level of the record a basic console is writing: the record is read back from the
     /// log by the console's sequence number (`kmsg_dump_get_line`) and must be the message
     /// (see [`basic_record_level`]); `None` if it cannot be identified so (or ownership is
-    /// lost). Bounded work: one record of at most 1 KiB copied and formatted. Any context.
-    pub(crate) fn basic_record_level(&mut self) -> Option<u8> {
+    /// lost). `buf` receives the record. Bounded work: one record of at most 1 KiB copied and
+    /// formatted. Any context.
+    pub(crate) fn basic_record_level(&mut self, buf: &mut [u8; RECORD_LINE_MAX]) -> Option<u8> {
         let mut iter = bindings::kmsg_dump_iter {
             cur_seq: self.seq,
             next_seq: u64::MAX,
         };
         let mut len: usize = 0;
-        let buf = self.record_line.get();
-        // SAFETY: `iter` and `len` are valid for the call; `buf` has `RECORD_LINE_MAX` bytes
-        // that only this context uses (type invariant). `kmsg_dump_get_line` reads the ring
-        // buffer locklessly: callable in any context.
+        // SAFETY: `iter` and `len` are valid for the call; `buf` is valid for writes of
+        // `RECORD_LINE_MAX` bytes. `kmsg_dump_get_line` reads the ring buffer locklessly:
+        // callable in any context.
         let found = unsafe {
             bindings::kmsg_dump_get_line(
                 &mut iter,
                 true,
-                buf.cast::<c_char>(),
+                buf.as_mut_ptr().cast::<c_char>(),
                 RECORD_LINE_MAX,
                 &mut len,
             )
@@ -143,10 +140,7 @@ impl ConsoleOutput<'_> {
         if !found {
             return None;
         }
-        // SAFETY: `buf` is only used by this context (type invariant); no other reference to
-        // it exists during this function.
-        let line = unsafe { &*buf };
-        let line = line.get(..len.min(RECORD_LINE_MAX))?;
+        let line = buf.get(..len.min(RECORD_LINE_MAX))?;
         self.with_msg(|msg| basic_record_level(line, msg)).flatten()
     }
 }
@@ -160,20 +154,17 @@ impl ConsoleOutput<'_> {
 /// - While registered, `raw.data` points to this (pinned) `Console`, and the callbacks in
 ///   `raw` are this type's for the same `W`: `write` in legacy mode; `write_thread`,
 ///   `write_atomic`, `device_lock`, `device_unlock` with `CON_NBCON` in nbcon mode.
-/// - `record_line` is only used by a write callback holding `writer.device()`.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Console<W: ConsoleWrite> {
     #[pin]
     raw: Opaque<bindings::console>,
     #[pin]
     registered: Mutex<bool>,
-    record_line: UnsafeCell<[u8; RECORD_LINE_MAX]>,
     writer: W,
 }
 
 // SAFETY: `raw` is only changed with `registered` locked or by printk (which has its own
-// locking); `record_line` is only used under the writer's device lock; `writer` is `Sync`, and
-// the callbacks only take shared references.
+// locking); `writer` is `Sync`, and the callbacks only take shared references.
 unsafe impl<W: ConsoleWrite> Sync for Console<W> {}
 // SAFETY: Nothing in a `Console` is tied to a thread; `W` may be sent (required by `Sync` use).
 unsafe impl<W: ConsoleWrite + Send> Send for Console<W> {}
@@ -216,7 +207,6 @@ impl<W: ConsoleWrite> Console<W> {
                 con.flags = flags as i16;
             }),
             registered <- new_mutex!(false, "netconsole_console"),
-            record_line: UnsafeCell::new([0; RECORD_LINE_MAX]),
             writer,
         })
     }
@@ -291,14 +281,13 @@ impl<W: ConsoleWrite> Console<W> {
         // SAFETY: `wctxt` is valid for the callback (the function's safety requirements);
         // `ctxt.seq` is the record this context was assigned (set by the nbcon acquire).
         let seq = unsafe { (*wctxt).ctxt.seq };
-        // INVARIANT: the write context of the callback; `record_line` under the device lock.
+        // INVARIANT: the write context of the callback.
         ConsoleOutput {
             msg: &[],
             wctxt,
             callback: Some(callback),
             lost: false,
             seq,
-            record_line: &self.record_line,
             _wctxt: PhantomData,
         }
     }
@@ -329,14 +318,13 @@ impl<W: ConsoleWrite> Console<W> {
         // `console_emit_next_record()` advances it only after `write` returns.
         let seq = unsafe { (*con).seq };
         let mut device = this.writer.device().lock();
-        // INVARIANT: `msg` lives for the call; `record_line` is used under the device lock.
+        // INVARIANT: `msg` lives for the call.
         let mut out = ConsoleOutput {
             msg,
             wctxt: core::ptr::null_mut(),
             callback: None,
             lost: false,
             seq,
-            record_line: &this.record_line,
             _wctxt: PhantomData,
         };
         this.writer.write(&mut device, &mut out);
