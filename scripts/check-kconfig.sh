@@ -40,7 +40,7 @@ for f in Kconfig Makefile; do
 	rm "$tree/drivers/net/$f" && cp "$src/drivers/net/$f" "$tree/drivers/net/$f" || fail "copying $f"
 done
 mkdir "$tree/drivers/net/netconsole-rs"
-cp "$NC_TOP/Kconfig" "$NC_TOP/Kbuild" "$tree/drivers/net/netconsole-rs/"
+cp "$NC_TOP/Kconfig" "$NC_TOP/Kbuild" "$NC_TOP/netconsole.lds" "$tree/drivers/net/netconsole-rs/"
 # The two lines the Kconfig's header asks for.
 sed -i '/^config NETPOLL$/i source "drivers/net/netconsole-rs/Kconfig"\n' "$tree/drivers/net/Kconfig"
 echo 'obj-$(CONFIG_NETCONSOLE_RUST) += netconsole-rs/' >>"$tree/drivers/net/Makefile"
