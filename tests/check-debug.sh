@@ -55,8 +55,8 @@ MODSRC=$NC_BUILD/debug-module
 mkdir -p "$MODSRC"
 # Sources only (not the default kernel's objects); mtimes kept, so an unchanged tree does not
 # rebuild.
-find Kbuild Kconfig src rust-bindings -type f \( -name Kbuild -o -name Kconfig -o -name '*.rs' \
-	-o -name '*.c' -o -name '*.h' \) ! -name '*_generated.rs' -print0 |
+find Kbuild Kconfig netconsole.lds src rust-bindings -type f \( -name Kbuild -o -name Kconfig \
+	-o -name '*.lds' -o -name '*.rs' -o -name '*.c' -o -name '*.h' \) ! -name '*_generated.rs' -print0 |
 	xargs -0 cp -a --parents -t "$MODSRC"
 build_module() {
 	make -C "$KDIR" M="$MODSRC" $NC_KMAKE_FLAGS LLVM=1 modules
