@@ -612,8 +612,9 @@ def print_memprofile(prof, top=6):
 # Metrics that may legitimately be zero (losses and drop counters, and the knee when every
 # offered rate lost 0.1% or more: a busy host can make it so); all others must be > 0.
 MAY_BE_ZERO = re.compile(r"(loss|dropped|errors|^knee_)")
-# Differences of page-granular Slab readings: noise can make them zero or negative.
-MAY_BE_NEGATIVE = re.compile(r"^slab_module_load$")
+# Differences of page-granular Slab readings across a module load: noise can make them zero
+# or negative (the traced object figures are the exact ones).
+MAY_BE_NEGATIVE = re.compile(r"^(slab_module_load$|slab_per_target_with_load_)")
 REQUIRED = ("saturation_rate_", "knee_", "latency_p50_idle", "latency_p99_50pct_knee",
             "latency_p99_90pct_knee", "caller_cost_p50_50pct_knee", "cpu_per_message_50pct_knee",
             "slab_per_target_", "slab_module_load", "objects_per_target_", "module_objects_at_load",
