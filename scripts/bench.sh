@@ -4,12 +4,13 @@
 # (tests/bench/guest.sh), then print the table and write build/bench/results.json and the plots
 # (build/bench/*.png, gnuplot).
 #
-# Usage: scripts/bench.sh [--short] [--check]
+# Usage: scripts/bench.sh [--short|--mem] [--check]
 #   --short   the seconds-long mode of make check: every benchmark once, small counts
+#   --mem     the memory benchmarks only (1, 8 and 64 targets; traced objects), in minutes
 #   --check   then assert that every metric is present with sane, non-zero figures (never a
 #             speed threshold); exit 1 if not
 # Environment: NC_BENCH_RUST_PARAMS (extra module parameters for ours, e.g. a console mode),
-# NC_BENCH_REPS (repetitions in the full mode, default 3).
+# NC_BENCH_REPS (repetitions in the full mode, default 3; in the mem mode, default 2).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$NC_TOP/scripts/toolchain.sh"
@@ -19,13 +20,14 @@ mode=full check=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--short) mode=short; shift ;;
+	--mem) mode=mem; shift ;;
 	--check) check=1; shift ;;
-	*) sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 
 OUT=$NC_BUILD/bench
-[ "$mode" = short ] && OUT=$NC_BUILD/bench/short
+[ "$mode" = full ] || OUT=$NC_BUILD/bench/$mode
 mkdir -p "$OUT"
 
 NC_KDIR=$(bash scripts/build-kernel.sh) || die "the test kernel did not build"
@@ -66,7 +68,9 @@ rm -rf "$OUT/raw"
 cp -r "$res/bench" "$OUT/raw"
 python3 tests/bench/analyze.py report "$OUT/raw" "$OUT" "$NC_KDIR/drivers/net/netconsole.ko" \
 	"$NC_BENCH_RUST_KO" | tee "$OUT/table.txt"
-if command -v gnuplot >/dev/null; then
+if [ "$mode" = mem ]; then
+	: # no sweep, no latency: nothing to plot
+elif command -v gnuplot >/dev/null; then
 	(cd "$OUT" && gnuplot "$NC_TOP/tests/bench/plot.gp") || die "gnuplot failed"
 	say "plots: $OUT/throughput.png $OUT/latency.png"
 else

@@ -5,7 +5,8 @@
   analyze.py knee DIR... SIZE         the C module's knee at SIZE bytes (records/s), for the guest
   analyze.py report DIR OUTDIR [KO_C KO_RUST]
                                       the table on stdout, OUTDIR/results.json, data files for
-                                      the plots (tests/bench/plot.gp)
+                                      the plots (tests/bench/plot.gp), OUTDIR/memprofile.txt
+                                      (the call sites of the module's live slab objects)
   analyze.py check OUTDIR/results.json
                                       every metric is present with sane, non-zero figures (no
                                       speed threshold); exit 1 otherwise
@@ -14,6 +15,8 @@ Python standard library only (the guest runs it with -S).
 """
 
 import bisect
+import collections
+import gzip
 import json
 import math
 import os
@@ -187,6 +190,153 @@ def analyze_run(line, dirs):
     }
 
 
+TRACE_EV_RE = re.compile(r"\[(\d+)\].*?\s(kmalloc|kfree|kmem_cache_alloc|kmem_cache_free|"
+                         r"tracing_mark_write|<stack trace>):? ?(.*)$")
+TRACE_SITE_RE = re.compile(r"call_site=(.*?) ptr=(\S+)(?: bytes_req=\d+ bytes_alloc=(\d+))?")
+# The Rust kernel crate's allocator (the call site of every allocation of a Rust module): the
+# guest records a stack trace for these, and the module's frame names the object.
+RUST_ALLOC_RE = re.compile(r"^_R\w*6kernel5alloc")
+MEMTRACE_PHASES = ("load", "targets")
+
+
+def strip_offset(site):
+    """"sym+0x1/0x2 [mod]" -> "sym [mod]"."""
+    return re.sub(r"\+0x[0-9a-f]+/0x[0-9a-f]+", "", site.strip())
+
+
+def demangle(names):
+    """Rust (v0) symbols demangled by c++filt (binutils), crate hashes dropped."""
+    names = sorted({n for n in names if "_R" in n})
+    out = {}
+    try:
+        res = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        res = []
+    for n, d in zip(names, res):
+        out[n] = re.sub(r"\[[0-9a-f]{16}\]", "", d)
+    return out
+
+
+def alloc_frame(frames, site):
+    """The frame that names a Rust allocation: after the allocator's own frames, the first one
+    that mentions the module's crate (a generic instantiation names the allocated type)."""
+    sym = site.split()[0]
+    rest = frames[frames.index(sym) + 1:] if sym in frames else frames
+    rest = [f for f in rest if not RUST_ALLOC_RE.match(f)]
+    for f in rest[:6]:
+        if "10netconsole" in f:
+            return f
+    return rest[0] if rest else site
+
+
+def read_memtrace(path):
+    """The slab objects allocated in each phase of a memtrace run (between the MARK lines
+    guest.sh writes) and still live at its end: {phase: {call site: [objects, bytes]}}. The
+    call site of an allocation by the kernel crate's allocator is the module's frame from
+    the stack trace that follows it ("<frame> via kernel::alloc")."""
+    live = {}
+    phase = None
+    last = {}  # cpu -> the last allocation by the Rust allocator on it
+    stack = None  # (object, frames) while reading a stack trace
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", errors="replace") as f:
+        for line in f:
+            if stack is not None:
+                if line.startswith(" => "):
+                    stack[1].append(line[4:].strip())
+                    continue
+                ptr, frames = stack
+                stack = None
+                if ptr in live:
+                    ph, site, size = live[ptr]
+                    live[ptr] = (ph, alloc_frame(frames, site) + " via kernel::alloc", size)
+            m = TRACE_EV_RE.search(line)
+            if not m:
+                continue
+            cpu, ev, rest = m.groups()
+            if ev == "tracing_mark_write":
+                if rest.startswith("MARK "):
+                    phase = rest.split()[1]
+                    if phase == "end":
+                        break
+                continue
+            if ev == "<stack trace>":
+                if cpu in last:
+                    stack = (last.pop(cpu), [])
+                continue
+            a = TRACE_SITE_RE.match(rest)
+            if not a or phase is None:
+                continue
+            if ev in ("kmalloc", "kmem_cache_alloc"):
+                site = strip_offset(a.group(1))
+                live[a.group(2)] = (phase, site, int(a.group(3) or 0))
+                if RUST_ALLOC_RE.match(site):
+                    last[cpu] = a.group(2)
+                else:
+                    last.pop(cpu, None)
+            else:
+                live.pop(a.group(2), None)
+    names = demangle(w for _, site, _ in live.values() for w in site.split())
+    out = {p: {} for p in MEMTRACE_PHASES}
+    for ph, site, size in live.values():
+        site = " ".join(names.get(w, w) for w in site.split(" "))
+        e = out.setdefault(ph, {}).setdefault(site, [0, 0])
+        e[0] += 1
+        e[1] += size
+    return out
+
+
+def memtrace_profiles(man, dirs):
+    """Per memtrace run: impl, rep, n and its profile, or None when events were lost."""
+    out = []
+    for kind, line in man:
+        if kind != "memtrace":
+            continue
+        kv = parse_kv(line.split()[1:])
+        path = find(dirs, kv["file"])
+        prof = None
+        if int(kv.get("lost", "1")) != 0:
+            print(f"warning: memtrace {kv['impl']} rep {kv['rep']}: the trace buffer lost "
+                  f"{kv.get('lost')} events: no object figures from it", file=sys.stderr)
+        elif not path:
+            print(f"warning: memtrace {kv['impl']} rep {kv['rep']}: {kv['file']} missing",
+                  file=sys.stderr)
+        else:
+            prof = read_memtrace(path)
+        out.append({"impl": kv["impl"], "rep": int(kv["rep"]), "n": int(kv["n"]), "profile": prof})
+    return out
+
+
+def write_memprofile(traces, outdir, top=25):
+    """OUTDIR/memprofile.txt: the call sites of the objects still live, per implementation
+    and phase (mean over repetitions); returns the same as a dict for results.json."""
+    res = {}
+    lines = []
+    for impl in ("c", "rust"):
+        runs = [t for t in traces if t["impl"] == impl and t["profile"] is not None]
+        if not runs:
+            continue
+        res[impl] = {}
+        for ph in MEMTRACE_PHASES:
+            tot = collections.defaultdict(lambda: [0, 0])
+            for t in runs:
+                for site, (n, b) in t["profile"].get(ph, {}).items():
+                    tot[site][0] += n
+                    tot[site][1] += b
+            rows = sorted(((b / len(runs), n / len(runs), site) for site, (n, b) in tot.items()),
+                          reverse=True)
+            res[impl][ph] = [{"site": s, "objects": n, "bytes": b} for b, n, s in rows]
+            what = "module load" if ph == "load" else f"{runs[0]['n']} enabled targets"
+            lines.append(f"{impl}: {what}: {sum(r[0] for r in rows):.0f} bytes in "
+                         f"{sum(r[1] for r in rows):.0f} live objects ({len(runs)} run(s), mean)")
+            for b, n, site in rows[:top]:
+                lines.append(f"  {b:9.0f} B {n:6.1f}  {site}")
+    with open(os.path.join(outdir, "memprofile.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return res
+
+
 def knee_of(runs, impl, size):
     """Highest rate with loss < 0.1% (median over repetitions): min(offered, delivered)."""
     by_rate = {}
@@ -233,6 +383,7 @@ def cmd_report(args):
     src, outdir = args[0], args[1]
     kos = args[2:4] if len(args) >= 4 else None
     dirs = [src]
+    os.makedirs(outdir, exist_ok=True)
     man = read_manifest(dirs)
     boot = parse_kv(next((l for k, l in man if k == "boot"), "").split())
     runs = all_runs(dirs)
@@ -242,7 +393,8 @@ def cmd_report(args):
     knee_line = parse_kv(next((l for k, l in man if k == "knee"), "").split())
     modes = {}
     for impl in ("c", "rust"):
-        ms = {r["mode"] for r in runs if r["impl"] == impl} | {m["mode"] for m in mods if m.get("impl") == impl}
+        ms = {r["mode"] for r in runs if r["impl"] == impl}
+        ms |= {m["mode"] for m in mods + mem if m.get("impl") == impl}
         modes[impl] = "/".join(sorted(ms)) or "?"
     params = {m.get("impl"): m.get("params", "") for m in mods}
     metrics = []
@@ -311,15 +463,46 @@ def cmd_report(args):
         add(f"caller_total_saturation_{size}B", "us/1000 records", "lower",
             per_impl(lambda r: sum(r["cost_ns"]) / max(1, len(r["cost_ns"])), phase="sweep", size=size, rate=0),
             "time the printk() callers spent for 1000 records, as fast as possible")
-    # 5. Memory.
+    # 5. Memory. Slab (page-granular) with 1, 8 and 64 targets: per target from the module
+    # loaded with no target; the module's own load; the old whole delta too.
     for n in sorted({int(m["n"]) for m in mem}):
-        vals = {}
+        vals, whole = {}, {}
         for m in mem:
-            if int(m["n"]) == n:
+            if int(m["n"]) != n:
+                continue
+            if "slab_loaded_kb" in m:
                 vals.setdefault(m["impl"], []).append(
-                    (int(m["slab_after_kb"]) - int(m["slab_before_kb"])) / n)
-        add(f"slab_per_target_{n}", "KiB", "lower", vals,
-            "slab delta per enabled target (netpoll's skb pool included), module loaded")
+                    (int(m["slab_after_kb"]) - int(m["slab_loaded_kb"])) / n)
+            whole.setdefault(m["impl"], []).append(
+                (int(m["slab_after_kb"]) - int(m["slab_before_kb"])) / n)
+        if vals:
+            add(f"slab_per_target_{n}", "KiB", "lower", vals,
+                "Slab delta per enabled target from the loaded module (netpoll's skb pool included)")
+        add(f"slab_per_target_with_load_{n}", "KiB", "lower", whole,
+            "Slab delta from before the load, divided by the targets: includes the module's load")
+    vals = {}
+    for m in mem:
+        if "slab_loaded_kb" in m:
+            vals.setdefault(m["impl"], []).append(int(m["slab_loaded_kb"]) - int(m["slab_before_kb"]))
+    if vals:
+        add("slab_module_load", "KiB", "lower", vals,
+            "Slab delta of loading the module, no target (page-granular: noisy)")
+    # Exact: the slab objects allocated and still live (kmem tracepoints).
+    traces = memtrace_profiles(man, dirs)
+    mem_profile = write_memprofile(traces, outdir) if traces else {}
+    for n in sorted({t["n"] for t in traces}):
+        per_t, load = {}, {}
+        for t in traces:
+            if t["n"] != n:
+                continue
+            p = t["profile"]
+            per_t.setdefault(t["impl"], []).append(
+                sum(b for _, b in p["targets"].values()) / n if p else None)
+            load.setdefault(t["impl"], []).append(sum(b for _, b in p["load"].values()) if p else None)
+        add(f"objects_per_target_{n}", "bytes", "lower", per_t,
+            f"slab objects allocated while enabling {n} targets and still live, per target")
+        add("module_objects_at_load", "bytes", "lower", load,
+            "slab objects allocated by the module's load (no target) and still live")
     vals = {}
     for m in mem:
         vals.setdefault(m["impl"], []).append(int(m["coresize"]))
@@ -357,14 +540,15 @@ def cmd_report(args):
         "kernel": boot.get("kernel"), "cpus": int(boot.get("cpus", 0) or 0),
         "console_mode": modes, "module_params": params, "emulation": "QEMU TCG",
         "knee_c_rate_for_load_phase": int(knee_line["rate"]) if knee_line.get("rate") else None,
-        "reps": max((r["rep"] for r in runs), default=0),
+        "reps": max([r["rep"] for r in runs] + [int(m["rep"]) for m in mem], default=0),
         "metrics": metrics,
     }
-    os.makedirs(outdir, exist_ok=True)
+    result["mem_profile"] = mem_profile
     with open(os.path.join(outdir, "results.json"), "w") as f:
         json.dump(result, f, indent=1)
     write_plot_data(runs, outdir, labels)
     print_table(result)
+    print_memprofile(mem_profile)
 
 
 def write_plot_data(runs, outdir, labels):
@@ -414,12 +598,27 @@ def print_table(result):
         print(f"{m['name']:36} {m['unit']:16} {fmt(m['c']):>10} {fmt(m['rust']):>10} {ratio:>7} {sp:>16}")
 
 
+def print_memprofile(prof, top=6):
+    """The first call sites of the live objects (build/bench/memprofile.txt has more)."""
+    for impl, phases in prof.items():
+        for ph, rows in phases.items():
+            print(f"live slab objects, {impl}, {'module load' if ph == 'load' else 'targets'}: "
+                  f"top call sites (bytes, objects)")
+            for r in rows[:top]:
+                site = r["site"] if len(r["site"]) <= 90 else r["site"][:87] + "..."
+                print(f"  {r['bytes']:9.0f} {r['objects']:6.1f}  {site}")
+
+
 # Metrics that may legitimately be zero (losses and drop counters, and the knee when every
 # offered rate lost 0.1% or more: a busy host can make it so); all others must be > 0.
 MAY_BE_ZERO = re.compile(r"(loss|dropped|errors|^knee_)")
+# Differences of page-granular Slab readings across a module load: noise can make them zero
+# or negative (the traced object figures are the exact ones).
+MAY_BE_NEGATIVE = re.compile(r"^(slab_module_load$|slab_per_target_with_load_)")
 REQUIRED = ("saturation_rate_", "knee_", "latency_p50_idle", "latency_p99_50pct_knee",
             "latency_p99_90pct_knee", "caller_cost_p50_50pct_knee", "cpu_per_message_50pct_knee",
-            "slab_per_target_", "module_coresize", "link_ceiling_")
+            "slab_per_target_", "slab_module_load", "objects_per_target_", "module_objects_at_load",
+            "module_coresize", "link_ceiling_")
 
 
 def cmd_check(args):
@@ -437,11 +636,17 @@ def cmd_check(args):
     for req in REQUIRED:
         if not any(n.startswith(req) for n in names):
             bad.append(f"metric {req}* missing")
+    for impl in ("c", "rust"):
+        for ph in ("load", "targets"):
+            if not res.get("mem_profile", {}).get(impl, {}).get(ph):
+                bad.append(f"no allocation profile of {impl}'s {ph} phase")
     for m in res["metrics"]:
         for impl in ("c", "rust"):
             v = m[impl]
             if v is None or not math.isfinite(v):
                 bad.append(f"{m['name']}: no {impl} figure")
+            elif MAY_BE_NEGATIVE.search(m["name"]):
+                pass
             elif v < 0 and not MAY_BE_ZERO.search(m["name"]):
                 bad.append(f"{m['name']}: {impl} figure {v} is negative")
             elif v <= 0 and not MAY_BE_ZERO.search(m["name"]):

@@ -10,12 +10,14 @@
 #   manifest        one line per measurement: "kind key=value ..."
 #   *.recv          what nc_bench_recv received (see tests/bench/tools/nc_bench_recv.c)
 #   *.gen           the generator's stats (see tests/bench/gen/nc_bench_gen.c)
+#   memtrace-*.trace.gz  the kmem tracepoints' record of a module load and 8 targets
 # Measurements: throughput and loss over a rate sweep (phase sweep), latency, caller cost and
 # CPU per message at idle and at 50% and 90% of the C module's knee (phase load), raw UDP from
-# userspace over the same link (phase link, in the same module load), slab per target (phase
-# mem).
+# userspace over the same link (phase link, in the same module load), Slab of the loaded module
+# and per enabled target (phase mem), slab objects live after a load and per target, by call
+# site (phase memtrace).
 #
-# Usage: guest.sh short|full
+# Usage: guest.sh short|full|mem (mem: the memory phases only)
 # Environment: NC_BENCH_GEN (nc_bench_gen.ko), NC_BENCH_TOOLS (dir of nc_bench_recv and
 # udp_blast), NC_KDIR (the C module is $NC_KDIR/drivers/net/netconsole.ko), NC_BENCH_RUST_KO
 # (ours, default $NC_TOP/netconsole.ko), NC_BENCH_RUST_PARAMS (extra module parameters for ours,
@@ -31,8 +33,13 @@ full)
 	REPS=${NC_BENCH_REPS:-3} SIZES="64 256 1000 1800" RATES="200 1000 5000 0"
 	SECS=2 SAT_COUNT=20000 GEN_SECS=3 IDLE_MS=700 MEM_NS="1 8 64" MEM_REPS=2 LINK_SECS=2
 	LOAD_SECS=3 LOAD_MAX=20000 IDLE_COUNT=60 ;;
-*) fail "usage: guest.sh short|full" ;;
+mem)
+	REPS=${NC_BENCH_REPS:-2} MEM_NS="1 8 64" MEM_REPS=$REPS ;;
+*) fail "usage: guest.sh short|full|mem" ;;
 esac
+# Exact object accounting (phase memtrace) for this many enabled targets; 64 would make the
+# trace too large to read back under TCG. Trace buffer per CPU (KiB).
+MEM_TRACE_N=8 MEM_TRACE_KB=${NC_BENCH_TRACE_KB:-32768}
 # The load phase (latency, caller cost, CPU per message) uses this payload size.
 LOAD_SIZE=256
 
@@ -278,20 +285,99 @@ slab_kb() {
 	while read -r k v _; do [ "$k" = Slab: ] && { echo "$v"; return; }; done </proc/meminfo
 }
 
-phase_mem() { # phase_mem IMPL REP: slab per enabled target, and the module's own size
-	local impl=$1 rep=$2 n i s0 s1 core t
+phase_mem() { # phase_mem IMPL REP: slab of the module at load, then per enabled target
+	local impl=$1 rep=$2 n i s0 sl s1 core
 	for n in $MEM_NS; do
 		s0=$(slab_kb)
 		nc_load "$impl" ""
 		read -r core </sys/module/netconsole/coresize
+		sl=$(slab_kb)
 		for ((i = 0; i < n; i++)); do
 			cfs_target "b$i" $((7000 + i))
 		done
 		s1=$(slab_kb)
-		echo "mem impl=$impl rep=$rep n=$n slab_before_kb=$s0 slab_after_kb=$s1 coresize=$core" \
-			"mode=$(nc_mode)" >>"$MAN"
+		echo "mem impl=$impl rep=$rep n=$n slab_before_kb=$s0 slab_loaded_kb=$sl" \
+			"slab_after_kb=$s1 coresize=$core mode=$(nc_mode)" >>"$MAN"
 		nc_unload
 	done
+}
+
+# Exact object accounting (phase memtrace): the kmem tracepoints record every slab object
+# allocated and freed while the module loads and MEM_TRACE_N targets are enabled; the host
+# (analyze.py) counts the ones still live at the end, by phase and call site.
+TRACE=/sys/kernel/tracing
+TRACE_EVENTS="kmalloc kfree kmem_cache_alloc kmem_cache_free"
+# A Rust module's allocations all come from the kernel crate's allocator (kernel::alloc, in
+# vmlinux): for those call sites, the kmalloc event also records a stack trace (a trigger)
+# from which the analysis takes the module's own frame.
+TRACE_RUST_FILTER=
+trace_setup() {
+	[ -d "$TRACE/events" ] || mount -t tracefs none "$TRACE" || fail "cannot mount tracefs"
+	echo 0 >"$TRACE/tracing_on" || fail "no tracing in this kernel"
+	echo "$MEM_TRACE_KB" >"$TRACE/buffer_size_kb" || fail "cannot size the trace buffer"
+	local sym
+	while read -r _ _ sym; do
+		TRACE_RUST_FILTER+="${TRACE_RUST_FILTER:+ || }call_site.function == $sym"
+	done < <(grep -E ' [Tt] _R[A-Za-z0-9_]*6kernel5alloc[A-Za-z0-9_]*$' /proc/kallsyms)
+	[ -n "$TRACE_RUST_FILTER" ] || fail "no kernel::alloc symbol in /proc/kallsyms"
+}
+
+# trace_events 0|1: the kmem tracepoints off or on (off outside the memtrace phase: they
+# would cost every allocation of the other measurements).
+trace_events() {
+	local e
+	for e in $TRACE_EVENTS; do
+		echo "$1" >"$TRACE/events/kmem/$e/enable" || fail "no kmem:$e tracepoint"
+	done
+	local t="stacktrace if $TRACE_RUST_FILTER"
+	[ "$1" = 1 ] || t="!$t"
+	echo "$t" >"$TRACE/events/kmem/kmalloc/trigger" || fail "cannot set the stack trace trigger"
+}
+
+# The trace buffer's lost events, all CPUs: overrun, commit overrun and dropped events.
+trace_lost() {
+	local f k v sum=0
+	for f in "$TRACE"/per_cpu/cpu*/stats; do
+		while IFS=: read -r k v; do
+			case "$k" in overrun|"commit overrun"|"dropped events") sum=$((sum + v)) ;; esac
+		done <"$f"
+	done
+	echo "$sum"
+}
+
+trace_mark() { echo "MARK $1" >"$TRACE/trace_marker" || fail "cannot write trace_marker"; }
+
+phase_memtrace() { # phase_memtrace IMPL REP
+	local impl=$1 rep=$2 n=$MEM_TRACE_N i ko=$C_KO lost0 lost1 base=memtrace-$1-$2
+	[ "$impl" = rust ] && ko=$RUST_KO
+	# What the traced commands need is read once before, so that the caches they fill
+	# (dentries, inodes, page cache of the binaries and the .ko) are not charged to the module.
+	cat "$ko" >/dev/null
+	insmod -V >/dev/null
+	mkdir -p "$WORK/warm" && rmdir "$WORK/warm"
+	nap 0.5
+	trace_events 1
+	: >"$TRACE/trace"
+	lost0=$(trace_lost)
+	echo 1 >"$TRACE/tracing_on"
+	trace_mark load
+	nc_load "$impl" ""
+	nap 0.5
+	trace_mark targets
+	for ((i = 0; i < n; i++)); do
+		cfs_target "b$i" $((7000 + i))
+	done
+	# Objects freed after an RCU grace period are freed by then.
+	nap 0.5
+	trace_mark end
+	echo 0 >"$TRACE/tracing_on"
+	trace_events 0
+	lost1=$(trace_lost)
+	gzip -1 <"$TRACE/trace" >"$OUT/$base.trace.gz" || fail "saving the trace failed"
+	: >"$TRACE/trace"
+	echo "memtrace impl=$impl rep=$rep n=$n file=$base.trace.gz lost=$((lost1 - lost0))" \
+		"mode=$(nc_mode)" >>"$MAN"
+	nc_unload
 }
 
 phase_link() { # phase_link IMPL REP: raw UDP from userspace over the same link
@@ -316,11 +402,24 @@ trap 'rc=$?; kill "$NS_PID" 2>/dev/null; (exit $rc); topo_cleanup' EXIT
 serial_off
 # The receiving side's queue: large enough that the receiver, not the queue, is measured.
 sysctl_set net/core/netdev_max_backlog 10000
+trace_setup
 cpus=$(grep -c ^processor /proc/cpuinfo)
 echo "boot kernel=$(uname -r) cpus=$cpus mode_arg=$mode rust_params=${NC_BENCH_RUST_PARAMS:-}" \
 	"c_ko=$C_KO rust_ko=$RUST_KO" >>"$MAN"
 info "benchmark ($mode): kernel $(uname -r), $cpus CPUs"
 
+if [ "$mode" = mem ]; then
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for impl in c rust; do
+			say "mem: rep $rep, $impl"
+			phase_mem "$impl" "$rep"
+			say "memtrace: rep $rep, $impl ($MEM_TRACE_N targets)"
+			phase_memtrace "$impl" "$rep"
+		done
+	done
+	say "benchmark data in $OUT"
+	exit 0
+fi
 for ((rep = 1; rep <= REPS; rep++)); do
 	for impl in c rust; do
 		say "sweep: rep $rep, $impl"
@@ -346,6 +445,8 @@ for ((rep = 1; rep <= REPS; rep++)); do
 		[ "$rep" -le "$MEM_REPS" ] || continue
 		say "mem: rep $rep, $impl"
 		phase_mem "$impl" "$rep"
+		say "memtrace: rep $rep, $impl ($MEM_TRACE_N targets)"
+		phase_memtrace "$impl" "$rep"
 	done
 done
 [ -s "$WORK/recv.err" ] && cp "$WORK/recv.err" "$OUT/"
