@@ -13,7 +13,8 @@
 #                     hostile configfs input, fault injection, more guest tests, both modules
 #   make demo         boot the test kernel and watch its log arrive over UDP
 #   make bench        compare with the kernel's C netconsole in one guest boot: table,
-#                     build/bench/results.json, plots (BENCH_ARGS=--short: seconds-long mode)
+#                     build/bench/results.json, plots (BENCH_ARGS=--short: seconds-long mode;
+#                     --mem: the memory phases only)
 #   make clippy       the module with CLIPPY=1, and cargo clippy on the host crates
 #   make fmt          rustfmt the sources
 #   make install      build against the running kernel (or KVER=<release>, or KDIR=<dir>) and
