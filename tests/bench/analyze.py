@@ -313,8 +313,13 @@ def write_memprofile(traces, outdir, top=25):
     and phase (mean over repetitions); returns the same as a dict for results.json."""
     res = {}
     lines = []
+    # One number of targets, so that the runs' target phases add up: 8 if traced, else the
+    # most traced.
+    ns = {t["n"] for t in traces if t["profile"] is not None}
+    pn = 8 if 8 in ns else max(ns, default=0)
     for impl in ("c", "rust"):
-        runs = [t for t in traces if t["impl"] == impl and t["profile"] is not None]
+        runs = [t for t in traces
+                if t["impl"] == impl and t["profile"] is not None and t["n"] == pn]
         if not runs:
             continue
         res[impl] = {}
@@ -490,17 +495,23 @@ def cmd_report(args):
     # Exact: the slab objects allocated and still live (kmem tracepoints).
     traces = memtrace_profiles(man, dirs)
     mem_profile = write_memprofile(traces, outdir) if traces else {}
+    load = {}
     for n in sorted({t["n"] for t in traces}):
-        per_t, load = {}, {}
+        per_t, with_load = {}, {}
         for t in traces:
             if t["n"] != n:
                 continue
             p = t["profile"]
-            per_t.setdefault(t["impl"], []).append(
-                sum(b for _, b in p["targets"].values()) / n if p else None)
-            load.setdefault(t["impl"], []).append(sum(b for _, b in p["load"].values()) if p else None)
+            tb = sum(b for _, b in p["targets"].values()) if p else None
+            lb = sum(b for _, b in p["load"].values()) if p else None
+            per_t.setdefault(t["impl"], []).append(tb / n if p else None)
+            with_load.setdefault(t["impl"], []).append((tb + lb) / n if p else None)
+            load.setdefault(t["impl"], []).append(lb)
         add(f"objects_per_target_{n}", "bytes", "lower", per_t,
             f"slab objects allocated while enabling {n} targets and still live, per target")
+        add(f"objects_per_target_with_load_{n}", "bytes", "lower", with_load,
+            f"the same with the module's load included, divided by {n}")
+    if load:
         add("module_objects_at_load", "bytes", "lower", load,
             "slab objects allocated by the module's load (no target) and still live")
     vals = {}

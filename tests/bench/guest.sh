@@ -10,7 +10,7 @@
 #   manifest        one line per measurement: "kind key=value ..."
 #   *.recv          what nc_bench_recv received (see tests/bench/tools/nc_bench_recv.c)
 #   *.gen           the generator's stats (see tests/bench/gen/nc_bench_gen.c)
-#   memtrace-*.trace.gz  the kmem tracepoints' record of a module load and 8 targets
+#   memtrace-*.trace.gz  the kmem tracepoints' record of a module load and N targets
 # Measurements: throughput and loss over a rate sweep (phase sweep), latency, caller cost and
 # CPU per message at idle and at 50% and 90% of the C module's knee (phase load), raw UDP from
 # userspace over the same link (phase link, in the same module load), Slab of the loaded module
@@ -37,9 +37,10 @@ mem)
 	REPS=${NC_BENCH_REPS:-2} MEM_NS="1 8 64" MEM_REPS=$REPS ;;
 *) fail "usage: guest.sh short|full|mem" ;;
 esac
-# Exact object accounting (phase memtrace) for this many enabled targets; 64 would make the
-# trace too large to read back under TCG. Trace buffer per CPU (KiB).
-MEM_TRACE_N=8 MEM_TRACE_KB=${NC_BENCH_TRACE_KB:-32768}
+# Exact object accounting (phase memtrace) for these numbers of enabled targets (the short
+# mode: 8 only). Trace buffer per CPU (KiB).
+MEM_TRACE_NS="1 8 64" MEM_TRACE_KB=${NC_BENCH_TRACE_KB:-32768}
+[ "$mode" = short ] && MEM_TRACE_NS=8
 # The load phase (latency, caller cost, CPU per message) uses this payload size.
 LOAD_SIZE=256
 
@@ -303,7 +304,7 @@ phase_mem() { # phase_mem IMPL REP: slab of the module at load, then per enabled
 }
 
 # Exact object accounting (phase memtrace): the kmem tracepoints record every slab object
-# allocated and freed while the module loads and MEM_TRACE_N targets are enabled; the host
+# allocated and freed while the module loads and N targets are enabled; the host
 # (analyze.py) counts the ones still live at the end, by phase and call site.
 TRACE=/sys/kernel/tracing
 TRACE_EVENTS="kmalloc kfree kmem_cache_alloc kmem_cache_free"
@@ -347,8 +348,8 @@ trace_lost() {
 
 trace_mark() { echo "MARK $1" >"$TRACE/trace_marker" || fail "cannot write trace_marker"; }
 
-phase_memtrace() { # phase_memtrace IMPL REP
-	local impl=$1 rep=$2 n=$MEM_TRACE_N i ko=$C_KO lost0 lost1 base=memtrace-$1-$2
+phase_memtrace() { # phase_memtrace IMPL REP N
+	local impl=$1 rep=$2 n=$3 i ko=$C_KO lost0 lost1 base=memtrace-$1-$2-$3
 	[ "$impl" = rust ] && ko=$RUST_KO
 	# What the traced commands need is read once before, so that the caches they fill
 	# (dentries, inodes, page cache of the binaries and the .ko) are not charged to the module.
@@ -413,8 +414,10 @@ if [ "$mode" = mem ]; then
 		for impl in c rust; do
 			say "mem: rep $rep, $impl"
 			phase_mem "$impl" "$rep"
-			say "memtrace: rep $rep, $impl ($MEM_TRACE_N targets)"
-			phase_memtrace "$impl" "$rep"
+			for n in $MEM_TRACE_NS; do
+				say "memtrace: rep $rep, $impl ($n targets)"
+				phase_memtrace "$impl" "$rep" "$n"
+			done
 		done
 	done
 	say "benchmark data in $OUT"
@@ -445,8 +448,10 @@ for ((rep = 1; rep <= REPS; rep++)); do
 		[ "$rep" -le "$MEM_REPS" ] || continue
 		say "mem: rep $rep, $impl"
 		phase_mem "$impl" "$rep"
-		say "memtrace: rep $rep, $impl ($MEM_TRACE_N targets)"
-		phase_memtrace "$impl" "$rep"
+		for n in $MEM_TRACE_NS; do
+			say "memtrace: rep $rep, $impl ($n targets)"
+			phase_memtrace "$impl" "$rep" "$n"
+		done
 	done
 done
 [ -s "$WORK/recv.err" ] && cp "$WORK/recv.err" "$OUT/"
