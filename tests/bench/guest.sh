@@ -409,15 +409,20 @@ echo "boot kernel=$(uname -r) cpus=$cpus mode_arg=$mode rust_params=${NC_BENCH_R
 	"c_ko=$C_KO rust_ko=$RUST_KO" >>"$MAN"
 info "benchmark ($mode): kernel $(uname -r), $cpus CPUs"
 
+phases_memory() { # phases_memory IMPL REP: Slab, then the traced objects
+	local n
+	say "mem: rep $2, $1"
+	phase_mem "$1" "$2"
+	for n in $MEM_TRACE_NS; do
+		say "memtrace: rep $2, $1 ($n targets)"
+		phase_memtrace "$1" "$2" "$n"
+	done
+}
+
 if [ "$mode" = mem ]; then
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for impl in c rust; do
-			say "mem: rep $rep, $impl"
-			phase_mem "$impl" "$rep"
-			for n in $MEM_TRACE_NS; do
-				say "memtrace: rep $rep, $impl ($n targets)"
-				phase_memtrace "$impl" "$rep" "$n"
-			done
+			phases_memory "$impl" "$rep"
 		done
 	done
 	say "benchmark data in $OUT"
@@ -446,12 +451,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 		phase_load "$impl" "$rep" "$idle" "$half" "$ninety"
 		save
 		[ "$rep" -le "$MEM_REPS" ] || continue
-		say "mem: rep $rep, $impl"
-		phase_mem "$impl" "$rep"
-		for n in $MEM_TRACE_NS; do
-			say "memtrace: rep $rep, $impl ($n targets)"
-			phase_memtrace "$impl" "$rep" "$n"
-		done
+		phases_memory "$impl" "$rep"
 	done
 done
 [ -s "$WORK/recv.err" ] && cp "$WORK/recv.err" "$OUT/"
