@@ -45,6 +45,9 @@ import select
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import udp_recv  # noqa: E402
+
 MAX_PRINT_CHUNK = 1000  # largest datagram payload netconsole sends
 PRI = "<14>"  # priority prefix of the records: facility user, level 6 (info)
 
@@ -186,19 +189,9 @@ def kmsg_write(records):
 def kmsg_all():
     """Every record /dev/kmsg still has, as (seq, ts_usec, raw line) tuples."""
     out = []
-    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        while True:
-            try:
-                rec = os.read(fd, 16384)
-            except BlockingIOError:
-                break
-            except BrokenPipeError:
-                continue
-            head = rec.split(b";", 1)[0].split(b",")
-            out.append((int(head[1]), int(head[2]), rec))
-    finally:
-        os.close(fd)
+    for rec in udp_recv.kmsg_records():
+        head = rec.split(b";", 1)[0].split(b",")
+        out.append((int(head[1]), int(head[2]), rec))
     return out
 
 
